@@ -198,13 +198,34 @@ var processIo = () => ({
 // src/cli.ts
 init_errors();
 var commands = {
-  validate: { summary: "Check the policy files (never touches the network)", load: async () => (await Promise.resolve().then(() => (init_validate(), validate_exports))).validateCommand },
-  plan: { summary: "Read the organisation, evaluate the policy and write a plan", load: async () => (await Promise.resolve().then(() => (init_plan(), plan_exports))).planCommand },
-  apply: { summary: "Apply a reviewed plan (re-evaluated against fresh data)", load: async () => (await Promise.resolve().then(() => (init_apply(), apply_exports))).applyCommand },
-  restore: { summary: "Build a plan that gives back what an apply removed", load: async () => (await Promise.resolve().then(() => (init_restore(), restore_exports))).restoreCommand },
-  init: { summary: "Write a starter policy from the live organisation", load: async () => (await Promise.resolve().then(() => (init_init(), init_exports))).initCommand },
-  sandbox: { summary: "Serve the Atlassian API emulator with a synthetic organisation", load: async () => (await Promise.resolve().then(() => (init_sandbox(), sandbox_exports))).sandboxCommand },
-  demo: { summary: "Run the whole job against the built-in sandbox", load: async () => (await Promise.resolve().then(() => (init_demo(), demo_exports))).demoCommand }
+  validate: {
+    summary: "Check the policy files (never touches the network)",
+    load: async () => (await Promise.resolve().then(() => (init_validate(), validate_exports))).validateCommand
+  },
+  plan: {
+    summary: "Read the organisation, evaluate the policy and write a plan",
+    load: async () => (await Promise.resolve().then(() => (init_plan(), plan_exports))).planCommand
+  },
+  apply: {
+    summary: "Apply a reviewed plan (re-evaluated against fresh data)",
+    load: async () => (await Promise.resolve().then(() => (init_apply(), apply_exports))).applyCommand
+  },
+  restore: {
+    summary: "Build a plan that gives back what an apply removed",
+    load: async () => (await Promise.resolve().then(() => (init_restore(), restore_exports))).restoreCommand
+  },
+  init: {
+    summary: "Write a starter policy from the live organisation",
+    load: async () => (await Promise.resolve().then(() => (init_init(), init_exports))).initCommand
+  },
+  sandbox: {
+    summary: "Serve the Atlassian API emulator with a synthetic organisation",
+    load: async () => (await Promise.resolve().then(() => (init_sandbox(), sandbox_exports))).sandboxCommand
+  },
+  demo: {
+    summary: "Run the whole job against the built-in sandbox",
+    load: async () => (await Promise.resolve().then(() => (init_demo(), demo_exports))).demoCommand
+  }
 };
 var usage = () => [
   "Usage: license-policy <command> [options]",

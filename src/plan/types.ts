@@ -168,3 +168,6 @@ export const STATE_SCHEMA_VERSION = 1;
 export function licenceKey(accountId: string, resourceId: string): string {
   return `${accountId} ${resourceId}`;
 }
+
+/** What the engine produces; `finalizePlan` (src/plan) adds `planId` and `digest`. */
+export type PlanBody = Omit<Plan, 'planId' | 'digest'>;
