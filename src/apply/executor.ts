@@ -82,9 +82,16 @@ export interface LiveExecutorOptions {
   concurrency?: number;
 }
 
+/**
+ * How a write answered. `not-found` (404: directory, group or user?) and `uncertain` (the answer
+ * was lost after the request may have taken effect) mean nothing until the re-read settles them.
+ */
 type WriteStatus =
   | { op: Operation; status: 'ok' }
-  | { op: Operation; status: 'not-found' | 'failed'; detail: string };
+  | { op: Operation; status: 'not-found' | 'uncertain' | 'failed'; detail: string };
+
+const needsReread = (w: WriteStatus | undefined): boolean =>
+  w?.status === 'not-found' || w?.status === 'uncertain';
 
 export function liveExecutor(writer: SeatWriter, options: LiveExecutorOptions = {}): Executor {
   const concurrency = Math.max(1, options.concurrency ?? 4);
@@ -115,8 +122,8 @@ export function liveExecutor(writer: SeatWriter, options: LiveExecutorOptions = 
     return decisions.map((decision, index) => {
       const result = settle(decision, writes[index] ?? [], held);
       for (const r of result.operations) {
-        // 404s were held back until the re-read could say what they mean.
-        if (writes[index]?.find((w) => w.op === r.op)?.status === 'not-found') {
+        // 404s and lost answers were held back until the re-read could say what they mean.
+        if (needsReread(writes[index]?.find((w) => w.op === r.op))) {
           hooks.onOperation?.(decision.action, r);
         }
       }
@@ -135,8 +142,10 @@ async function writeOne(
     await writer.execute(op, accountId);
     return { op, status: 'ok' };
   } catch (error: unknown) {
-    const status = (error as { status?: unknown } | null)?.status;
-    return { op, status: status === 404 ? 'not-found' : 'failed', detail: messageOf(error) };
+    const { status, ambiguous } = (error ?? {}) as { status?: unknown; ambiguous?: unknown };
+    const detail = messageOf(error);
+    if (status === 404) return { op, status: 'not-found', detail };
+    return { op, status: ambiguous === true ? 'uncertain' : 'failed', detail };
   }
 }
 
@@ -191,6 +200,15 @@ function settle(
   const operations = writes.map((w): OperationResult => {
     if (w.status === 'ok') return { op: w.op, outcome: 'applied', detail: 'write accepted' };
     if (w.status === 'failed') return { op: w.op, outcome: 'failed', detail: w.detail };
+    if (w.status === 'uncertain') {
+      return seat.state === 'gone'
+        ? {
+            op: w.op,
+            outcome: 'applied',
+            detail: `the answer was lost, and a re-read shows the seat gone (${w.detail})`,
+          }
+        : { op: w.op, outcome: 'failed', detail: w.detail };
+    }
     return seat.state === 'gone'
       ? {
           op: w.op,

@@ -1,5 +1,5 @@
 /**
- * Identity and description of plan operations. Two operations are "the same" when they would
+ * Identity of plan operations. Two operations are "the same" when they would
  * send the same write: a group's display name is informational (a rename changes nothing), the
  * directory, group, role and resource ids are not.
  */
@@ -16,20 +16,5 @@ export function operationKey(op: Operation): string {
     case 'suspend':
     case 'restore-user':
       return `${op.type} ${op.directoryId}`;
-  }
-}
-
-/** The audit CSV's `target` cell: what the write acts on. */
-export function operationTarget(op: Operation): string {
-  switch (op.type) {
-    case 'remove-group-membership':
-    case 'add-group-membership':
-      return `group ${op.groupName} (${op.groupId}) in directory ${op.directoryId}`;
-    case 'revoke-role':
-    case 'assign-role':
-      return `${op.role} on ${op.resourceId}`;
-    case 'suspend':
-    case 'restore-user':
-      return `directory ${op.directoryId}`;
   }
 }

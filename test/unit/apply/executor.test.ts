@@ -24,12 +24,16 @@ class NotFound extends Error {
 class ServerError extends Error {
   readonly status = 500;
 }
+class LostAnswer extends Error {
+  readonly status = 503;
+  readonly ambiguous = true;
+}
 
 /** A directory in memory: seats held, and what each write does to them. */
 function fakeDirectory(options: {
   held: string[];
   /** How a write for `accountId op` answers: 'ok' removes the seat when the account has no other op left. */
-  answer?: (op: Operation, accountId: string) => 'ok' | 'not-found' | 'fail';
+  answer?: (op: Operation, accountId: string) => 'ok' | 'not-found' | 'fail' | 'lost';
   seatReadFails?: boolean;
   /** Seats that stay even after every write succeeded (Atlassian did not apply it). */
   sticky?: string[];
@@ -49,6 +53,10 @@ function fakeDirectory(options: {
       const answer = options.answer?.(op, accountId) ?? 'ok';
       if (answer === 'not-found') throw new NotFound('404 group or user');
       if (answer === 'fail') throw new ServerError('HTTP 500');
+      if (answer === 'lost') {
+        held.delete(accountId);
+        throw new LostAnswer('HTTP 503 after 2 attempts; the request may have taken effect');
+      }
       if (!options.sticky?.includes(accountId)) held.delete(accountId);
     },
     seatsHeld(resourceId, accountIds) {
@@ -175,6 +183,17 @@ describe('the live executor', () => {
     const [result] = await liveExecutor(dir.writer)([decide(action({ accountId: 'u1' }))], {});
     expect(result.outcome).toBe('failed');
     expect(result.detail).toContain('verification read failed');
+  });
+
+  it('settles a write whose answer was lost by the re-read', async () => {
+    const dir = fakeDirectory({ held: ['u1'], answer: () => 'lost' });
+    const seen = collect();
+    const [result] = await liveExecutor(dir.writer)(
+      [decide(action({ accountId: 'u1' }))],
+      seen.hooks,
+    );
+    expect(result.outcome).toBe('applied');
+    expect(seen.operations.map((o) => o.result.outcome)).toEqual(['applied']);
   });
 
   it('reports accepted writes that left the seat in place as unverified', async () => {
