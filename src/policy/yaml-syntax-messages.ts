@@ -1,0 +1,65 @@
+/**
+ * YAML syntax errors in words an admin can act on, at the place to fix. The parser's own
+ * message is kept where it is already clear; the usual mistakes (tabs, an unquoted ": " in text,
+ * a quote never closed, a line indented one space off) get advice.
+ */
+import type { YAMLError } from 'yaml';
+
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
+export interface SyntaxProblem {
+  /** Character offset in the decoded text. */
+  offset: number;
+  message: string;
+}
+
+export function syntaxProblem(error: YAMLError, text: string): SyntaxProblem {
+  const parserSaid = lowerFirst(error.message.split('\n')[0]);
+  const offset = error.pos[0];
+  const plain = (message: string) => ({ offset, message });
+  switch (error.code) {
+    case 'TAB_AS_INDENT':
+      return plain(
+        'YAML syntax error: a tab is used for indentation — YAML indents with spaces only',
+      );
+    case 'BLOCK_AS_IMPLICIT_KEY':
+      return plain(
+        'YAML syntax error: a "key: value" cannot follow a key on the same line — if this is text containing ": ", put the whole value in quotes; if it is a nested key, move it to its own line and indent it',
+      );
+    case 'MULTILINE_IMPLICIT_KEY':
+      return plain(
+        'YAML syntax error: a key must fit on one line — check the indentation of this line and the one after it',
+      );
+    case 'BAD_INDENT':
+      return plain(`YAML syntax error: ${parserSaid} — check the indentation`);
+    case 'TAG_RESOLVE_FAILED':
+      return plain(
+        `unknown YAML tag ${parserSaid.replace(/^unresolved tag: /, '')} — policy files use plain values without tags`,
+      );
+    case 'MISSING_CHAR': {
+      const quote = /^missing closing (['"])quote/.exec(parserSaid)?.[1];
+      if (quote) {
+        return {
+          offset: openingQuote(text, offset, quote),
+          message: `YAML syntax error: this ${quote === '"' ? 'double' : 'single'} quote is never closed — add the closing ${quote} at the end of the value`,
+        };
+      }
+      if (parserSaid.startsWith('sequence item without - indicator')) {
+        return plain(
+          'YAML syntax error: this line is not indented like the keys of the list entry above it — align it with them, or start a new entry with "- "',
+        );
+      }
+      return plain(`YAML syntax error: ${parserSaid}`);
+    }
+    default:
+      return plain(`YAML syntax error: ${parserSaid}`);
+  }
+}
+
+/** The quote that opened the unterminated value: the last one before `end` that can start a value. */
+function openingQuote(text: string, end: number, quote: string): number {
+  for (let i = Math.min(end, text.length) - 1; i >= 0; i--) {
+    if (text[i] === quote && (i === 0 || /[\s:[{,-]/.test(text[i - 1]))) return i;
+  }
+  return end;
+}
