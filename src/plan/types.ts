@@ -4,13 +4,27 @@
  * `digest` is the SHA-256 of the RFC 8785 canonical JSON of the plan without `digest`.
  */
 
+import type { AuditOutcome } from '../audit/types.js';
+
 export const PLAN_SCHEMA_VERSION = 1;
 
 export type ActionStatus =
   'planned' | 'needs-idp-change' | 'needs-manual' | 'needs-review' | 'skipped-collateral';
 
 export type Operation =
-  | { type: 'remove-group-membership'; directoryId: string; groupId: string; groupName: string }
+  | {
+      type: 'remove-group-membership';
+      directoryId: string;
+      groupId: string;
+      groupName: string;
+      /**
+       * Optional: why the API cannot do this one (on `needs-idp-change` / `needs-manual` actions):
+       * `idp-synced` (the group is managed by the identity provider) or `not-modifiable`
+       * (`managementAccess.modifiable: false`). The rendering groups the IdP and manual change
+       * lists by these groups; without it, every group operation of such an action is listed.
+       */
+      blockedBy?: 'idp-synced' | 'not-modifiable';
+    }
   | { type: 'revoke-role'; role: string; resourceId: string }
   | { type: 'suspend'; directoryId: string }
   // Restore plans (SPEC §9) give back what an apply removed.
@@ -171,3 +185,25 @@ export function licenceKey(accountId: string, resourceId: string): string {
 
 /** What the engine produces; `finalizePlan` (src/plan) adds `planId` and `digest`. */
 export type PlanBody = Omit<Plan, 'planId' | 'digest'>;
+
+/** One action's outcome in an apply (or a dry run), as the apply summary renders it. */
+export interface ApplyOutcomeEntry {
+  actionId: string;
+  accountId: string;
+  email: string | null;
+  name: string | null;
+  product: string;
+  site: string;
+  outcome: AuditOutcome;
+  /** Human text: the failure, the reason it was skipped, what was verified. */
+  detail: string;
+}
+
+/** What an apply run did, for `renderApplyMarkdown`. */
+export interface ApplyResult {
+  planId: string;
+  outcomes: ApplyOutcomeEntry[];
+  /** Actions per outcome (`applied`, `failed`, ...). */
+  counts: Record<string, number>;
+  dryRun: boolean;
+}

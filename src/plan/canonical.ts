@@ -1,0 +1,73 @@
+/**
+ * Canonical and stable JSON for plan and state files: RFC 8785 (JCS) for hashing, and a
+ * pretty, byte-stable form (sorted keys, 2-space indent, LF, final newline) for files in git.
+ */
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+
+/** RFC 8785 canonical JSON. Throws on values JSON cannot represent (NaN, Infinity, lone surrogates). */
+export function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new Error('canonical JSON: the value has no JSON representation');
+  return text;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** JCS orders object keys by UTF-16 code units; the stable file form uses the same order. */
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * JSON with keys sorted (UTF-16 code-unit order, as JCS), 2-space indentation, LF line endings
+ * and a final newline. Numbers and strings are written exactly as JCS writes them, so parsing
+ * this text and canonicalising it gives the same bytes as canonicalising the original value.
+ * `undefined` object members are left out, as JSON.stringify and JCS do.
+ */
+export function stableJson(value: unknown): string {
+  const parts: string[] = [];
+  writeValue(value, '', parts);
+  parts.push('\n');
+  return parts.join('');
+}
+
+function writeValue(value: unknown, indent: string, out: string[]): void {
+  if (value === null || typeof value !== 'object') {
+    out.push(canonicalJson(value));
+    return;
+  }
+  const inner = indent + '  ';
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      out.push('[]');
+      return;
+    }
+    out.push('[\n');
+    for (let i = 0; i < value.length; i++) {
+      out.push(inner);
+      const element: unknown = value[i];
+      writeValue(element === undefined ? null : element, inner, out);
+      out.push(i < value.length - 1 ? ',\n' : '\n');
+    }
+    out.push(indent, ']');
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record)
+    .filter((k) => record[k] !== undefined)
+    .sort(compareCodeUnits);
+  if (keys.length === 0) {
+    out.push('{}');
+    return;
+  }
+  out.push('{\n');
+  keys.forEach((key, i) => {
+    out.push(inner, canonicalJson(key), ': ');
+    writeValue(record[key], inner, out);
+    out.push(i < keys.length - 1 ? ',\n' : '\n');
+  });
+  out.push(indent, '}');
+}

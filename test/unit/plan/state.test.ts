@@ -1,0 +1,79 @@
+import { describe, expect, it } from '@jest/globals';
+import { InputError } from '../../../src/errors.js';
+import { emptyState, parseState, serializeState } from '../../../src/plan/state.js';
+import { licenceKey, type State } from '../../../src/plan/types.js';
+
+function expectInputError(fn: () => unknown, fragment: string): void {
+  expect(fn).toThrow(InputError);
+  expect(fn).toThrow(fragment);
+}
+
+describe('state file', () => {
+  it('writes the empty state as stable, sorted JSON', () => {
+    expect(serializeState(emptyState())).toBe(
+      '{\n  "lastApplied": null,\n  "licensedSince": {},\n  "orgId": null,\n  "schemaVersion": 1\n}\n',
+    );
+  });
+
+  it('round-trips, with entries sorted whatever order they were added in', () => {
+    const a: State = {
+      schemaVersion: 1,
+      orgId: 'org-acme',
+      licensedSince: {
+        [licenceKey('acc-2', 'ari:cloud:confluence::site/1')]: {
+          since: '2026-11-01T00:00:00.000Z',
+        },
+        [licenceKey('acc-1', 'ari:cloud:jira-software::site/1')]: {
+          since: '2025-03-04T00:00:00.000Z',
+          estimated: true,
+        },
+      },
+      lastApplied: { planId: '2026-11-30-a1b2c3d4', createdAt: '2026-11-30T06:00:00.000Z' },
+    };
+    const b: State = {
+      ...a,
+      licensedSince: Object.fromEntries(Object.entries(a.licensedSince).reverse()),
+    };
+    const text = serializeState(a);
+    expect(serializeState(b)).toBe(text);
+    expect(text.indexOf('acc-1 ')).toBeLessThan(text.indexOf('acc-2 '));
+    expect(parseState(text, 'state.json')).toEqual(a);
+  });
+
+  it('rejects broken state files with the file name and the problem', () => {
+    const base = JSON.parse(serializeState(emptyState())) as Record<string, unknown>;
+    const text = (patch: Record<string, unknown>): string => JSON.stringify({ ...base, ...patch });
+    expectInputError(
+      () => parseState('{"schemaVersion":1,', 'state.json'),
+      'state.json: the state file is not valid JSON',
+    );
+    expectInputError(() => parseState('{}', 'state.json'), 'missing "schemaVersion"');
+    expectInputError(
+      () => parseState(text({ schemaVersion: 2 }), 's'),
+      'schemaVersion 2 is not supported',
+    );
+    expectInputError(
+      () =>
+        parseState(text({ licensedSince: { 'no-space': { since: '2026-01-01T00:00:00Z' } } }), 's'),
+      'licensedSince',
+    );
+    expectInputError(
+      () => parseState(text({ licensedSince: { 'a b': { since: 'soon' } } }), 's'),
+      'licensedSince["a b"].since: "soon" is not a valid date-time',
+    );
+    expectInputError(
+      () =>
+        parseState(
+          text({ licensedSince: { 'a b': { since: '2026-01-01T00:00:00Z', estimated: false } } }),
+          's',
+        ),
+      'estimated',
+    );
+    expectInputError(
+      () =>
+        parseState(text({ lastApplied: { planId: 'x', createdAt: '2026-01-01T00:00:00Z' } }), 's'),
+      'lastApplied',
+    );
+    expectInputError(() => parseState(text({ extra: 1 }), 's'), 'unknown field "extra"');
+  });
+});
