@@ -176,7 +176,8 @@ export const policySchema: SchemaNode = {
     accountExclusion: {
       type: 'object',
       additionalProperties: false,
-      description: 'One account, named by exactly one of `email` and `accountId`.',
+      description:
+        'One account, named by exactly one of `email` and `accountId` (two entries exclude two accounts); `reason` is required.',
       required: ['reason'],
       anyOf: [{ required: ['email'] }, { required: ['accountId'] }],
       not: { required: ['email', 'accountId'] },
@@ -269,7 +270,7 @@ export const policySchema: SchemaNode = {
         },
         inactiveDays: days(
           MIN_INACTIVE_DAYS,
-          `Required, at least ${MIN_INACTIVE_DAYS}. A user is inactive when their last activity on this product and site (or their licence start, if later) is at least this many days ago, plus \`limits.activityLagHours\`. On a \`keepAtMost\` rule it is the floor: nobody active within it is removed.`,
+          `At least ${MIN_INACTIVE_DAYS}. A user is inactive when their last activity on this product and site (or their licence start, if later) is at least this many days ago, plus \`limits.activityLagHours\`. On a \`keepAtMost\` rule it is the floor: nobody active within it is removed.`,
         ),
         neverActive: {
           type: 'object',
