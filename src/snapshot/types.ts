@@ -152,6 +152,12 @@ export interface Snapshot {
   userRoles: Record<string, UserResourceRoles[]>;
   /** Last use of any API token (ISO, or null for never), read for managed candidates only. */
   apiTokenLastUsed: Record<string, string | null>;
+  /**
+   * Accounts whose API-token use was asked for but could not be read (403/404). Optional: the
+   * engine treats them as "activity unknown" (never removed); `findCandidates` needs the list to
+   * tell "read and unavailable" from "not read yet".
+   */
+  apiTokenUnavailable?: string[];
   /** Things the read noticed that a reviewer should see (fallbacks, unmatched service accounts). */
   warnings: string[];
 }
