@@ -1,0 +1,35 @@
+/** What kind of account a snapshot user is, as the licence rules of SPEC §3 need it. */
+import { SERVICE_ACCOUNT_EMAIL_DOMAIN, type SnapshotUser } from '../snapshot/types.js';
+
+const GROUP_ARI_PREFIX = 'ari:cloud:identity::group/';
+
+/** Group ids are bare uuids everywhere in the engine (users/search returns the ARI form). */
+export function bareGroupId(id: string): string {
+  return id.startsWith(GROUP_ARI_PREFIX) ? id.slice(GROUP_ARI_PREFIX.length) : id;
+}
+
+/** Lower-cased domain of an email, or null when the email is hidden. */
+export function emailDomainOf(email: string | null): string | null {
+  if (email === null) return null;
+  const at = email.lastIndexOf('@');
+  return at < 0 ? '' : email.slice(at + 1).toLowerCase();
+}
+
+export function isActiveMember(user: SnapshotUser): boolean {
+  return user.accountStatus === 'active' && user.membershipStatus === 'active';
+}
+
+export function isServiceAccount(
+  user: SnapshotUser,
+  serviceAccountIds: ReadonlySet<string>,
+): boolean {
+  return (
+    serviceAccountIds.has(user.accountId) ||
+    emailDomainOf(user.email) === SERVICE_ACCOUNT_EMAIL_DOMAIN
+  );
+}
+
+/** A billable seat holder: a person's active account (SPEC §3 "Licensed"). */
+export function isPerson(user: SnapshotUser, serviceAccountIds: ReadonlySet<string>): boolean {
+  return user.accountType === 'atlassian' && !isServiceAccount(user, serviceAccountIds);
+}

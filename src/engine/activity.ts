@@ -1,0 +1,149 @@
+/**
+ * Activity and licence age of one seat, and whether a rule's threshold is crossed (SPEC §3).
+ *
+ * Activity is the `productAccess` entry whose id is exactly the resource's ARI: never the product
+ * key (spelt differently across APIs), never the site id alone (Jira, JSM and Confluence share it).
+ */
+import type { Rule } from '../policy/types.js';
+import type { Resource, SnapshotUser } from '../snapshot/types.js';
+import { licenceKey } from '../plan/types.js';
+import type { EvaluationContext } from './context.js';
+import { DAY_MS, isoDay, parseInstant, wholeDays } from './time.js';
+
+export const LICENCE_START_UNKNOWN = 'licence start unknown (first run)';
+
+export interface SeatFacts {
+  /** `none`: no entry for the resource; `untimed`: an entry without a usable timestamp. */
+  activity: 'none' | 'untimed' | 'timed';
+  lastActive: string | null;
+  lastActiveMs: number | null;
+  /** As recorded (state), or the fallback used; null when unknown. */
+  licensedSince: string | null;
+  licensedSinceMs: number | null;
+  /** licensedSince is the first run's addedToOrg estimate (or missing on a first run). */
+  sinceUncertain: boolean;
+}
+
+export function hasMatchingActivity(user: SnapshotUser, resource: Resource): boolean {
+  return user.productAccess.some((entry) => entry.id === resource.id);
+}
+
+export function seatFacts(
+  ctx: EvaluationContext,
+  user: SnapshotUser,
+  resource: Resource,
+): SeatFacts {
+  let activity: SeatFacts['activity'] = 'none';
+  let lastActive: string | null = null;
+  let lastActiveMs: number | null = null;
+  for (const entry of user.productAccess) {
+    if (entry.id !== resource.id) continue;
+    const ms = parseInstant(entry.lastActive);
+    if (ms === null) {
+      if (activity === 'none') activity = 'untimed';
+      continue;
+    }
+    // Duplicate entries (should not happen): the latest wins whatever their order.
+    if (lastActiveMs === null || ms > lastActiveMs) {
+      activity = 'timed';
+      lastActive = entry.lastActive;
+      lastActiveMs = ms;
+    }
+  }
+
+  const key = licenceKey(user.accountId, resource.id);
+  const states = ctx.state?.licensedSince;
+  const recorded = states && Object.hasOwn(states, key) ? states[key] : undefined;
+  let licensedSince: string | null;
+  let sinceUncertain: boolean;
+  if (recorded) {
+    licensedSince = recorded.since;
+    sinceUncertain = recorded.estimated === true;
+  } else if (ctx.firstRun) {
+    licensedSince = user.addedToOrg;
+    sinceUncertain = true;
+  } else {
+    // Not seen before: the licence is new as of this snapshot (a re-granted licence starts again).
+    licensedSince = ctx.snapshot.fetchedAt;
+    sinceUncertain = false;
+  }
+  const licensedSinceMs = parseInstant(licensedSince);
+  if (licensedSinceMs === null) licensedSince = null;
+  return { activity, lastActive, lastActiveMs, licensedSince, licensedSinceMs, sinceUncertain };
+}
+
+export interface Eligible {
+  kind: 'eligible';
+  /** Whole days since max(lastActive, licensedSince). */
+  inactiveDays: number;
+  reason: string;
+  notes: string[];
+  /** Never-active users are picked first by keepAtMost. */
+  neverActive: boolean;
+}
+
+export type Judgement =
+  | Eligible
+  /** Not eligible yet; `eligibleAtMs` is when the threshold will be crossed if nothing changes. */
+  | { kind: 'not-yet'; eligibleAtMs: number }
+  | { kind: 'unknown'; reason: string }
+  /** Never active, and the rule leaves never-active users alone. */
+  | { kind: 'not-considered' };
+
+function lagText(ctx: EvaluationContext): string {
+  const hours = ctx.policy.limits.activityLagHours;
+  return hours > 0 ? ` + ${hours} h activity lag` : '';
+}
+
+export function thresholdMs(ctx: EvaluationContext, rule: Rule): number {
+  return rule.inactiveDays * DAY_MS + ctx.lagMs;
+}
+
+/**
+ * Inactive N days: `now − max(lastActive, licensedSince) ≥ N × 24 h + lag`. Never active:
+ * eligible only when included and `now − licensedSince ≥ grace × 24 h + lag`.
+ * `label` names the number in the reason: a threshold, or a keepAtMost floor.
+ */
+export function judge(
+  ctx: EvaluationContext,
+  rule: Rule,
+  facts: SeatFacts,
+  label: 'threshold' | 'floor' = 'threshold',
+): Judgement {
+  if (facts.activity === 'untimed') {
+    return { kind: 'unknown', reason: 'the activity entry for this product has no timestamp' };
+  }
+  const notes = facts.sinceUncertain ? [LICENCE_START_UNKNOWN] : [];
+  if (facts.activity === 'none') {
+    if (!rule.neverActive.include) return { kind: 'not-considered' };
+    if (facts.licensedSinceMs === null) {
+      return {
+        kind: 'unknown',
+        reason: 'never active, and the licence start is unknown (no state yet and no addedToOrg)',
+      };
+    }
+    const due = facts.licensedSinceMs + rule.neverActive.graceDays * DAY_MS + ctx.lagMs;
+    if (ctx.nowMs < due) return { kind: 'not-yet', eligibleAtMs: due };
+    return {
+      kind: 'eligible',
+      inactiveDays: wholeDays(ctx.nowMs - facts.licensedSinceMs),
+      reason: `never active; licensed since ${isoDay(facts.licensedSinceMs)} (grace ${rule.neverActive.graceDays} days)`,
+      notes,
+      neverActive: true,
+    };
+  }
+
+  const lastActiveMs = facts.lastActiveMs!;
+  const sinceMs = facts.licensedSinceMs;
+  if (sinceMs === null && !notes.includes(LICENCE_START_UNKNOWN)) notes.push(LICENCE_START_UNKNOWN);
+  const reference = sinceMs === null ? lastActiveMs : Math.max(lastActiveMs, sinceMs);
+  const due = reference + thresholdMs(ctx, rule);
+  if (ctx.nowMs < due) return { kind: 'not-yet', eligibleAtMs: due };
+  const days = wholeDays(ctx.nowMs - reference);
+  const limit = `${label} ${rule.inactiveDays}${lagText(ctx)}`;
+  const reason =
+    sinceMs !== null && sinceMs > lastActiveMs
+      ? `not active since licensed on ${isoDay(sinceMs)}: inactive ${days} days (${limit})`
+      : `inactive ${days} days (${limit})`;
+  return { kind: 'eligible', inactiveDays: days, reason, notes, neverActive: false };
+}

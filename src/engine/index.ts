@@ -1,0 +1,16 @@
+/** The pure evaluation engine (SPEC §3): what others call. */
+export { checkPolicyAgainstOrg, assertPolicyMatchesOrg } from './org-check.js';
+export {
+  findCandidates,
+  evaluate,
+  type CandidateReads,
+  type EvaluateInput,
+  type Evaluation,
+} from './evaluate.js';
+export { actionId } from './plan-body.js';
+export {
+  resourcesOfRule,
+  selectGovernedResources,
+  snapshotRequest,
+  type SnapshotRequest,
+} from './governed.js';
