@@ -1,0 +1,367 @@
+/**
+ * A snapshot as NDJSON: one header line, then one record a line (directory, resource, group,
+ * user, ...). A snapshot of a million accounts is far beyond V8's largest string, so the file is
+ * written and read a line at a time and never held as one string. The header carries the count of
+ * every record kind, so a truncated file is an error rather than a smaller directory.
+ *
+ * Reading interns the strings that repeat across accounts (directory, group and resource ids,
+ * product keys, statuses), so a million users cost one copy of each id, not a million.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { InputError } from '../errors.js';
+import type {
+  Directory,
+  Group,
+  GroupRoleAssignment,
+  ProductActivity,
+  Resource,
+  Snapshot,
+  SnapshotUser,
+  UserResourceRoles,
+} from './types.js';
+
+export const SNAPSHOT_NDJSON_FORMAT = 'atlassian-license-policy/snapshot';
+
+/** Ids per `admins` / `serviceAccounts` line: long enough to be cheap, short enough to stream. */
+const IDS_PER_LINE = 1000;
+/** Lines are written in batches of about this many characters. */
+const WRITE_BATCH_CHARS = 64 * 1024;
+
+interface Counts {
+  directories: number;
+  resources: number;
+  groups: number;
+  users: number;
+  adminAccountIds: number;
+  serviceAccountIds: number;
+  userRoles: number;
+  apiTokenLastUsed: number;
+  warnings: number;
+}
+
+interface Header {
+  record: 'header';
+  format: typeof SNAPSHOT_NDJSON_FORMAT;
+  schemaVersion: 1;
+  orgId: string;
+  fetchedAt: string;
+  counts: Counts;
+}
+
+function countsOf(snapshot: Snapshot): Counts {
+  return {
+    directories: snapshot.directories.length,
+    resources: snapshot.resources.length,
+    groups: snapshot.groups.length,
+    users: snapshot.users.length,
+    adminAccountIds: snapshot.adminAccountIds.length,
+    serviceAccountIds: snapshot.serviceAccountIds.length,
+    userRoles: Object.keys(snapshot.userRoles).length,
+    apiTokenLastUsed: Object.keys(snapshot.apiTokenLastUsed).length,
+    warnings: snapshot.warnings.length,
+  };
+}
+
+/** The snapshot's lines, one record each, without trailing newlines. */
+export function* snapshotLines(snapshot: Snapshot): Generator<string> {
+  const header: Header = {
+    record: 'header',
+    format: SNAPSHOT_NDJSON_FORMAT,
+    schemaVersion: 1,
+    orgId: snapshot.orgId,
+    fetchedAt: snapshot.fetchedAt,
+    counts: countsOf(snapshot),
+  };
+  yield JSON.stringify(header);
+  for (const d of snapshot.directories) yield JSON.stringify({ record: 'directory', ...d });
+  for (const r of snapshot.resources) yield JSON.stringify({ record: 'resource', ...r });
+  for (const g of snapshot.groups) yield JSON.stringify({ record: 'group', ...g });
+  for (const u of snapshot.users) yield JSON.stringify({ record: 'user', ...u });
+  for (let i = 0; i < snapshot.adminAccountIds.length; i += IDS_PER_LINE) {
+    const accountIds = snapshot.adminAccountIds.slice(i, i + IDS_PER_LINE);
+    yield JSON.stringify({ record: 'admins', accountIds });
+  }
+  for (let i = 0; i < snapshot.serviceAccountIds.length; i += IDS_PER_LINE) {
+    const accountIds = snapshot.serviceAccountIds.slice(i, i + IDS_PER_LINE);
+    yield JSON.stringify({ record: 'serviceAccounts', accountIds });
+  }
+  for (const [accountId, roles] of Object.entries(snapshot.userRoles)) {
+    yield JSON.stringify({ record: 'userRoles', accountId, roles });
+  }
+  for (const [accountId, lastUsed] of Object.entries(snapshot.apiTokenLastUsed)) {
+    yield JSON.stringify({ record: 'apiToken', accountId, lastUsed });
+  }
+  for (const message of snapshot.warnings) yield JSON.stringify({ record: 'warning', message });
+}
+
+function* batched(lines: Iterable<string>): Generator<string> {
+  let batch: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    batch.push(line, '\n');
+    size += line.length + 1;
+    if (size >= WRITE_BATCH_CHARS) {
+      yield batch.join('');
+      batch = [];
+      size = 0;
+    }
+  }
+  if (batch.length > 0) yield batch.join('');
+}
+
+/** Write `snapshot` to a file path or a stream (which is ended afterwards). */
+export async function writeSnapshotNdjson(
+  snapshot: Snapshot,
+  target: string | Writable,
+): Promise<void> {
+  const destination = typeof target === 'string' ? createWriteStream(target) : target;
+  await pipeline(
+    Readable.from(batched(snapshotLines(snapshot)), { objectMode: false }),
+    destination,
+  );
+}
+
+/** Keeps one copy of each repeated string. */
+class Interner {
+  private readonly pool = new Map<string, string>();
+  get(value: string): string {
+    const known = this.pool.get(value);
+    if (known !== undefined) return known;
+    this.pool.set(value, value);
+    return value;
+  }
+}
+
+class Malformed extends Error {}
+
+function str(value: unknown, field: string): string {
+  if (typeof value !== 'string') throw new Malformed(`${field} is not a string`);
+  return value;
+}
+function strOrNull(value: unknown, field: string): string | null {
+  if (value === null || value === undefined) return null;
+  return str(value, field);
+}
+function bool(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw new Malformed(`${field} is not a boolean`);
+  return value;
+}
+function arr(value: unknown, field: string): unknown[] {
+  if (!Array.isArray(value)) throw new Malformed(`${field} is not a list`);
+  return value;
+}
+function obj(value: unknown, field: string): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Malformed(`${field} is not an object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+class SnapshotBuilder {
+  private readonly intern = new Interner();
+  private readonly ids = (value: unknown, field: string): string[] =>
+    arr(value, field).map((v) => this.intern.get(str(v, field)));
+
+  readonly directories: Directory[] = [];
+  readonly resources: Resource[] = [];
+  readonly groups: Group[] = [];
+  readonly users: SnapshotUser[] = [];
+  readonly adminAccountIds: string[] = [];
+  readonly serviceAccountIds: string[] = [];
+  readonly userRoles: Record<string, UserResourceRoles[]> = {};
+  readonly apiTokenLastUsed: Record<string, string | null> = {};
+  readonly warnings: string[] = [];
+  userRoleRecords = 0;
+  apiTokenRecords = 0;
+
+  add(r: Record<string, unknown>): void {
+    const i = (value: unknown, field: string) => this.intern.get(str(value, field));
+    switch (r.record) {
+      case 'directory':
+        this.directories.push({ id: i(r.id, 'id'), name: str(r.name, 'name') });
+        return;
+      case 'resource':
+        if (r.capacity !== null && typeof r.capacity !== 'number') throw new Malformed('capacity');
+        this.resources.push({
+          id: i(r.id, 'id'),
+          product: i(r.product, 'product'),
+          site: i(r.site, 'site'),
+          siteId: i(r.siteId, 'siteId'),
+          name: str(r.name, 'name'),
+          status: i(r.status, 'status'),
+          sandbox: bool(r.sandbox, 'sandbox'),
+          capacity: r.capacity,
+          governed: bool(r.governed, 'governed'),
+        });
+        return;
+      case 'group':
+        this.groups.push({
+          id: i(r.id, 'id'),
+          directoryId: i(r.directoryId, 'directoryId'),
+          name: str(r.name, 'name'),
+          externalSynced: bool(r.externalSynced, 'externalSynced'),
+          managedBy: r.managedBy === null ? null : i(r.managedBy, 'managedBy'),
+          modifiable: bool(r.modifiable, 'modifiable'),
+          roleAssignments: arr(r.roleAssignments, 'roleAssignments').map(
+            (a): GroupRoleAssignment => {
+              const ra = obj(a, 'roleAssignments[]');
+              return {
+                resourceId: i(ra.resourceId, 'resourceId'),
+                product: i(ra.product, 'product'),
+                roles: this.ids(ra.roles, 'roles'),
+              };
+            },
+          ),
+          grantsGoverned: bool(r.grantsGoverned, 'grantsGoverned'),
+        });
+        return;
+      case 'user':
+        this.users.push({
+          accountId: str(r.accountId, 'accountId'),
+          directoryIds: this.ids(r.directoryIds, 'directoryIds'),
+          accountType: i(r.accountType, 'accountType'),
+          accountStatus: i(r.accountStatus, 'accountStatus'),
+          membershipStatus: i(r.membershipStatus, 'membershipStatus'),
+          claimStatus: i(r.claimStatus, 'claimStatus'),
+          name: strOrNull(r.name, 'name'),
+          email: strOrNull(r.email, 'email'),
+          addedToOrg: strOrNull(r.addedToOrg, 'addedToOrg'),
+          platformRoles: this.ids(r.platformRoles, 'platformRoles'),
+          groupIds: this.ids(r.groupIds, 'groupIds'),
+          productAccess: arr(r.productAccess, 'productAccess').map((p): ProductActivity => {
+            const pa = obj(p, 'productAccess[]');
+            return {
+              id: i(pa.id, 'productAccess.id'),
+              key: pa.key === null ? null : i(pa.key, 'productAccess.key'),
+              lastActive: strOrNull(pa.lastActive, 'productAccess.lastActive'),
+            };
+          }),
+          licensedOn: this.ids(r.licensedOn, 'licensedOn'),
+        });
+        return;
+      case 'admins':
+        for (const id of arr(r.accountIds, 'accountIds'))
+          this.adminAccountIds.push(str(id, 'accountIds'));
+        return;
+      case 'serviceAccounts':
+        for (const id of arr(r.accountIds, 'accountIds')) {
+          this.serviceAccountIds.push(str(id, 'accountIds'));
+        }
+        return;
+      case 'userRoles':
+        this.userRoleRecords += 1;
+        this.userRoles[str(r.accountId, 'accountId')] = arr(r.roles, 'roles').map(
+          (x): UserResourceRoles => {
+            const ur = obj(x, 'roles[]');
+            return {
+              resourceId: i(ur.resourceId, 'resourceId'),
+              product: i(ur.product, 'product'),
+              directoryId: ur.directoryId === null ? null : i(ur.directoryId, 'directoryId'),
+              roles: arr(ur.roles, 'roles').map((y) => {
+                const role = obj(y, 'roles[]');
+                return { role: i(role.role, 'role'), methods: this.ids(role.methods, 'methods') };
+              }),
+            };
+          },
+        );
+        return;
+      case 'apiToken':
+        this.apiTokenRecords += 1;
+        this.apiTokenLastUsed[str(r.accountId, 'accountId')] = strOrNull(r.lastUsed, 'lastUsed');
+        return;
+      case 'warning':
+        this.warnings.push(str(r.message, 'message'));
+        return;
+      default:
+        throw new Malformed(`unknown record ${JSON.stringify(r.record)}`);
+    }
+  }
+
+  counts(): Counts {
+    return {
+      directories: this.directories.length,
+      resources: this.resources.length,
+      groups: this.groups.length,
+      users: this.users.length,
+      adminAccountIds: this.adminAccountIds.length,
+      serviceAccountIds: this.serviceAccountIds.length,
+      userRoles: this.userRoleRecords,
+      apiTokenLastUsed: this.apiTokenRecords,
+      warnings: this.warnings.length,
+    };
+  }
+}
+
+function parseHeader(line: string, name: string): Header {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw new InputError(`${name}: not a snapshot file (the first line is not JSON).`);
+  }
+  const header = value as Partial<Header> | null;
+  if (!header || header.record !== 'header' || header.format !== SNAPSHOT_NDJSON_FORMAT) {
+    throw new InputError(`${name}: not a snapshot file (no ${SNAPSHOT_NDJSON_FORMAT} header).`);
+  }
+  if (header.schemaVersion !== 1) {
+    throw new InputError(
+      `${name}: snapshot schema version ${String(header.schemaVersion)} is not supported (expected 1).`,
+    );
+  }
+  if (typeof header.orgId !== 'string' || typeof header.fetchedAt !== 'string' || !header.counts) {
+    throw new InputError(`${name}: the snapshot header is incomplete.`);
+  }
+  return header as Header;
+}
+
+/** Read a snapshot written by `writeSnapshotNdjson`, from a file path or a stream. */
+export async function readSnapshotNdjson(
+  source: string | NodeJS.ReadableStream,
+): Promise<Snapshot> {
+  const name = typeof source === 'string' ? source : 'snapshot';
+  const input = typeof source === 'string' ? createReadStream(source) : source;
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let header: Header | null = null;
+  const builder = new SnapshotBuilder();
+  let lineNumber = 0;
+  for await (const line of lines) {
+    lineNumber += 1;
+    if (line === '') continue;
+    if (header === null) {
+      header = parseHeader(line, name);
+      continue;
+    }
+    try {
+      builder.add(obj(JSON.parse(line), 'record'));
+    } catch (e: unknown) {
+      const why = e instanceof Malformed ? e.message : 'not JSON';
+      throw new InputError(`${name}:${lineNumber}: malformed snapshot record (${why}).`);
+    }
+  }
+  if (header === null) throw new InputError(`${name}: the snapshot file is empty.`);
+  const found = builder.counts();
+  for (const [kind, expected] of Object.entries(header.counts) as Array<[keyof Counts, number]>) {
+    if (found[kind] !== expected) {
+      throw new InputError(
+        `${name}: the snapshot is incomplete: ${found[kind]} of ${expected} ${kind} records (truncated file?).`,
+      );
+    }
+  }
+  return {
+    schemaVersion: 1,
+    orgId: header.orgId,
+    fetchedAt: header.fetchedAt,
+    directories: builder.directories,
+    resources: builder.resources,
+    groups: builder.groups,
+    users: builder.users,
+    adminAccountIds: builder.adminAccountIds,
+    serviceAccountIds: builder.serviceAccountIds,
+    userRoles: builder.userRoles,
+    apiTokenLastUsed: builder.apiTokenLastUsed,
+    warnings: builder.warnings,
+  };
+}

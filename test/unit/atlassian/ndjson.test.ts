@@ -1,0 +1,252 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { InputError } from '../../../src/errors.js';
+import { readSnapshotNdjson, writeSnapshotNdjson } from '../../../src/snapshot/ndjson.js';
+import type { Snapshot, SnapshotUser } from '../../../src/snapshot/types.js';
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'snapshot-ndjson-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const JIRA = 'ari:cloud:jira-software::site/acme';
+const CONF = 'ari:cloud:confluence::site/acme';
+const GROUP = '11111111-0000-0000-0000-000000000001';
+
+function sample(): Snapshot {
+  return {
+    schemaVersion: 1,
+    orgId: 'org-1',
+    fetchedAt: '2026-11-30T12:00:00.000Z',
+    directories: [{ id: 'dir-1', name: 'Acme' }],
+    resources: [
+      {
+        id: JIRA,
+        product: 'jira-software',
+        site: 'acme.atlassian.net',
+        siteId: 'acme',
+        name: 'Acme Jira',
+        status: 'online',
+        sandbox: false,
+        capacity: 100,
+        governed: true,
+      },
+      {
+        id: CONF,
+        product: 'confluence',
+        site: 'acme.atlassian.net',
+        siteId: 'acme',
+        name: 'Acme "Wiki" ✓',
+        status: 'online',
+        sandbox: false,
+        capacity: null,
+        governed: false,
+      },
+    ],
+    groups: [
+      {
+        id: GROUP,
+        directoryId: 'dir-1',
+        name: 'jira-users',
+        externalSynced: true,
+        managedBy: null,
+        modifiable: false,
+        roleAssignments: [
+          { resourceId: JIRA, product: 'jira-software', roles: ['atlassian/user'] },
+        ],
+        grantsGoverned: true,
+      },
+    ],
+    users: [
+      {
+        accountId: '712020:0b1c',
+        directoryIds: ['dir-1'],
+        accountType: 'atlassian',
+        accountStatus: 'active',
+        membershipStatus: 'active',
+        claimStatus: 'managed',
+        name: 'Zoë\nNew-line',
+        email: null,
+        addedToOrg: null,
+        platformRoles: ['atlassian/site-admin'],
+        groupIds: [GROUP],
+        productAccess: [
+          { id: JIRA, key: 'jira', lastActive: '2026-11-01T00:00:00.123456789Z' },
+          { id: CONF, key: null, lastActive: null },
+        ],
+        licensedOn: [JIRA],
+      },
+    ],
+    adminAccountIds: ['712020:0b1c'],
+    serviceAccountIds: ['bot-1', 'bot-2'],
+    userRoles: {
+      '712020:0b1c': [
+        {
+          resourceId: JIRA,
+          product: 'jira-software',
+          directoryId: 'dir-1',
+          roles: [{ role: 'atlassian/user', methods: ['direct', 'group_direct'] }],
+        },
+        {
+          resourceId: 'ari:cloud:platform::site/acme',
+          product: 'platform',
+          directoryId: null,
+          roles: [],
+        },
+      ],
+    },
+    apiTokenLastUsed: { '712020:0b1c': '2026-11-20T00:00:00.000Z', 'bot-1': null },
+    warnings: ['The service-accounts API answered 403.'],
+  };
+}
+
+function bulkUser(i: number): SnapshotUser {
+  return {
+    accountId: `712020:${i.toString(16).padStart(8, '0')}-7f2e-4c5c-b62c-61562d9f62ab`,
+    directoryIds: ['dir-1'],
+    accountType: 'atlassian',
+    accountStatus: 'active',
+    membershipStatus: 'active',
+    claimStatus: i % 3 ? 'managed' : 'unmanaged',
+    name: `Person ${i}`,
+    email: `person.${i}@example.com`,
+    addedToOrg: '2024-01-01T00:00:00.000Z',
+    platformRoles: [],
+    groupIds: [GROUP, `22222222-0000-0000-0000-${String(i % 50).padStart(12, '0')}`],
+    productAccess: [
+      {
+        id: JIRA,
+        key: 'jira',
+        lastActive: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+      },
+      { id: CONF, key: 'confluence', lastActive: null },
+    ],
+    licensedOn: [JIRA],
+  };
+}
+
+describe('snapshot NDJSON', () => {
+  it('round-trips every record kind exactly', async () => {
+    const file = join(dir, 'sample.ndjson');
+    await writeSnapshotNdjson(sample(), file);
+    const text = await readFile(file, 'utf8');
+    const lines = text.split('\n');
+    expect(lines.at(-1)).toBe('');
+    expect(JSON.parse(lines[0])).toMatchObject({
+      record: 'header',
+      format: 'atlassian-license-policy/snapshot',
+      schemaVersion: 1,
+      counts: {
+        users: 1,
+        groups: 1,
+        resources: 2,
+        serviceAccountIds: 2,
+        userRoles: 1,
+        apiTokenLastUsed: 2,
+      },
+    });
+    // One record a line: header, directory, 2 resources, group, user, admins, serviceAccounts,
+    // userRoles, 2 apiToken, warning.
+    expect(lines.slice(1, -1).map((l) => (JSON.parse(l) as { record: string }).record)).toEqual([
+      'directory',
+      'resource',
+      'resource',
+      'group',
+      'user',
+      'admins',
+      'serviceAccounts',
+      'userRoles',
+      'apiToken',
+      'apiToken',
+      'warning',
+    ]);
+    await expect(readSnapshotNdjson(file)).resolves.toEqual(sample());
+  });
+
+  it('refuses a truncated file instead of returning fewer users', async () => {
+    const file = join(dir, 'truncated.ndjson');
+    const snapshot = sample();
+    snapshot.users.push(bulkUser(1), bulkUser(2));
+    await writeSnapshotNdjson(snapshot, file);
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    const cut = lines.filter(
+      (l) => !l.includes(bulkUser(2).accountId) || !l.startsWith('{"record":"user"'),
+    );
+    await writeFile(file, cut.join('\n'));
+    const error = await readSnapshotNdjson(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(/incomplete: 2 of 3 users records/);
+  });
+
+  it('refuses files that are not snapshots, and malformed records with their line', async () => {
+    const notSnapshot = join(dir, 'plan.json');
+    await writeFile(notSnapshot, '{"schemaVersion":1,"planId":"x"}\n');
+    await expect(readSnapshotNdjson(notSnapshot)).rejects.toThrow(/not a snapshot file/);
+    const empty = join(dir, 'empty.ndjson');
+    await writeFile(empty, '');
+    await expect(readSnapshotNdjson(empty)).rejects.toThrow(/empty/);
+    const bad = join(dir, 'bad.ndjson');
+    const good = (await readFile(join(dir, 'sample.ndjson'), 'utf8')).split('\n');
+    good[5] = '{"record":"user","accountId":42}';
+    await writeFile(bad, good.join('\n'));
+    await expect(readSnapshotNdjson(bad)).rejects.toThrow(
+      /bad\.ndjson:6: malformed snapshot record \(accountId is not a string\)/,
+    );
+  });
+
+  it('streams 200,000 users in small writes and reads them back compactly', async () => {
+    const count = 200_000;
+    const snapshot: Snapshot = {
+      ...sample(),
+      users: Array.from({ length: count }, (_, i) => bulkUser(i)),
+    };
+    const file = join(dir, 'large.ndjson');
+
+    // Writing: never one giant string — every chunk handed to the stream is small.
+    const { createWriteStream } = await import('node:fs');
+    const out = createWriteStream(file);
+    let largestChunk = 0;
+    let bytes = 0;
+    const probe = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        largestChunk = Math.max(largestChunk, chunk.length);
+        bytes += chunk.length;
+        out.write(chunk, callback);
+      },
+      final(callback) {
+        out.end(callback);
+      },
+    });
+    await writeSnapshotNdjson(snapshot, probe);
+    expect(largestChunk).toBeLessThan(256 * 1024);
+    expect(bytes).toBeGreaterThan(count * 300);
+
+    const sampleUser = snapshot.users[123_456];
+    const lastUser = snapshot.users[count - 1];
+    snapshot.users = [];
+
+    // Reading: measure what the result retains, with garbage collected before and after.
+    setFlagsFromString('--expose_gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const read = await readSnapshotNdjson(file);
+    gc();
+    const retained = process.memoryUsage().heapUsed - before;
+
+    expect(read.users).toHaveLength(count);
+    expect(read.users[123_456]).toEqual(sampleUser);
+    expect(read.users[count - 1]).toEqual(lastUser);
+    const perUser = retained / count;
+    // Measured ~730 bytes a user with repeated ids interned, ~1,030 without.
+    expect(perUser).toBeLessThan(900);
+  });
+});
