@@ -632,3 +632,48 @@ export async function readCurrentSeats(
   }
   return holding;
 }
+
+export interface CandidateReadRequest {
+  /** Accounts whose role assignments the engine needs (`findCandidates(...).roleReads`). */
+  roleReads: readonly string[];
+  /** Accounts whose API-token use the engine needs (`findCandidates(...).apiTokenReads`). */
+  apiTokenReads: readonly string[];
+}
+
+/**
+ * The snapshot with the candidate reads the engine asked for and the snapshot lacks: role
+ * assignments into `userRoles`, API-token use into `apiTokenLastUsed` / `apiTokenUnavailable`.
+ * `reads` is how many accounts were read; the caller repeats `findCandidates` until it is 0.
+ */
+export async function addCandidateReads(
+  client: AtlassianClient,
+  snapshot: Snapshot,
+  request: CandidateReadRequest,
+  options: { concurrency?: number; signal?: AbortSignal } = {},
+): Promise<{ snapshot: Snapshot; reads: number }> {
+  const unavailable = new Set(snapshot.apiTokenUnavailable ?? []);
+  const roleIds = request.roleReads.filter((id) => !Object.hasOwn(snapshot.userRoles, id));
+  const tokenIds = request.apiTokenReads.filter(
+    (id) => !Object.hasOwn(snapshot.apiTokenLastUsed, id) && !unavailable.has(id),
+  );
+  if (roleIds.length === 0 && tokenIds.length === 0) return { snapshot, reads: 0 };
+  const [roles, tokens] = await Promise.all([
+    readUserRoles(client, roleIds, options),
+    tokenIds.length > 0 ? readApiTokenUse(client, tokenIds, options) : null,
+  ]);
+  const warnings = [...snapshot.warnings];
+  for (const warning of tokens?.warnings ?? [])
+    if (!warnings.includes(warning)) warnings.push(warning);
+  return {
+    snapshot: {
+      ...snapshot,
+      userRoles: { ...snapshot.userRoles, ...roles },
+      apiTokenLastUsed: { ...snapshot.apiTokenLastUsed, ...tokens?.lastUsed },
+      ...(tokens || snapshot.apiTokenUnavailable
+        ? { apiTokenUnavailable: [...unavailable, ...(tokens?.unavailable ?? [])].sort() }
+        : {}),
+      warnings,
+    },
+    reads: roleIds.length + tokenIds.length,
+  };
+}

@@ -39,6 +39,8 @@ interface Counts {
   serviceAccountIds: number;
   userRoles: number;
   apiTokenLastUsed: number;
+  /** Present only when the snapshot has the (optional) list. */
+  apiTokenUnavailable?: number;
   warnings: number;
 }
 
@@ -61,6 +63,9 @@ function countsOf(snapshot: Snapshot): Counts {
     serviceAccountIds: snapshot.serviceAccountIds.length,
     userRoles: Object.keys(snapshot.userRoles).length,
     apiTokenLastUsed: Object.keys(snapshot.apiTokenLastUsed).length,
+    ...(snapshot.apiTokenUnavailable
+      ? { apiTokenUnavailable: snapshot.apiTokenUnavailable.length }
+      : {}),
     warnings: snapshot.warnings.length,
   };
 }
@@ -93,6 +98,11 @@ export function* snapshotLines(snapshot: Snapshot): Generator<string> {
   }
   for (const [accountId, lastUsed] of Object.entries(snapshot.apiTokenLastUsed)) {
     yield JSON.stringify({ record: 'apiToken', accountId, lastUsed });
+  }
+  const unavailable = snapshot.apiTokenUnavailable ?? [];
+  for (let i = 0; i < unavailable.length; i += IDS_PER_LINE) {
+    const accountIds = unavailable.slice(i, i + IDS_PER_LINE);
+    yield JSON.stringify({ record: 'apiTokenUnavailable', accountIds });
   }
   for (const message of snapshot.warnings) yield JSON.stringify({ record: 'warning', message });
 }
@@ -173,6 +183,7 @@ class SnapshotBuilder {
   readonly serviceAccountIds: string[] = [];
   readonly userRoles: Record<string, UserResourceRoles[]> = {};
   readonly apiTokenLastUsed: Record<string, string | null> = {};
+  readonly apiTokenUnavailable: string[] = [];
   readonly warnings: string[] = [];
   userRoleRecords = 0;
   apiTokenRecords = 0;
@@ -272,6 +283,11 @@ class SnapshotBuilder {
         this.apiTokenRecords += 1;
         this.apiTokenLastUsed[str(r.accountId, 'accountId')] = strOrNull(r.lastUsed, 'lastUsed');
         return;
+      case 'apiTokenUnavailable':
+        for (const id of arr(r.accountIds, 'accountIds')) {
+          this.apiTokenUnavailable.push(str(id, 'accountIds'));
+        }
+        return;
       case 'warning':
         this.warnings.push(str(r.message, 'message'));
         return;
@@ -290,6 +306,7 @@ class SnapshotBuilder {
       serviceAccountIds: this.serviceAccountIds.length,
       userRoles: this.userRoleRecords,
       apiTokenLastUsed: this.apiTokenRecords,
+      apiTokenUnavailable: this.apiTokenUnavailable.length,
       warnings: this.warnings.length,
     };
   }
@@ -343,7 +360,8 @@ export async function readSnapshotNdjson(
   }
   if (header === null) throw new InputError(`${name}: the snapshot file is empty.`);
   const found = builder.counts();
-  for (const [kind, expected] of Object.entries(header.counts) as Array<[keyof Counts, number]>) {
+  const expectedCounts: Counts = { apiTokenUnavailable: 0, ...header.counts };
+  for (const [kind, expected] of Object.entries(expectedCounts) as Array<[keyof Counts, number]>) {
     if (found[kind] !== expected) {
       throw new InputError(
         `${name}: the snapshot is incomplete: ${found[kind]} of ${expected} ${kind} records (truncated file?).`,
@@ -362,6 +380,9 @@ export async function readSnapshotNdjson(
     serviceAccountIds: builder.serviceAccountIds,
     userRoles: builder.userRoles,
     apiTokenLastUsed: builder.apiTokenLastUsed,
+    ...(header.counts.apiTokenUnavailable !== undefined
+      ? { apiTokenUnavailable: builder.apiTokenUnavailable }
+      : {}),
     warnings: builder.warnings,
   };
 }

@@ -171,6 +171,16 @@ describe('snapshot NDJSON', () => {
     await expect(readSnapshotNdjson(file)).resolves.toEqual(sample());
   });
 
+  it('keeps the optional list of accounts whose API tokens could not be read', async () => {
+    const file = join(dir, 'unavailable.ndjson');
+    const snapshot: Snapshot = { ...sample(), apiTokenUnavailable: ['u-2', 'u-1'] };
+    await writeSnapshotNdjson(snapshot, file);
+    await expect(readSnapshotNdjson(file)).resolves.toEqual(snapshot);
+    const none: Snapshot = { ...sample(), apiTokenUnavailable: [] };
+    await writeSnapshotNdjson(none, file);
+    await expect(readSnapshotNdjson(file)).resolves.toEqual(none);
+  });
+
   it('refuses a truncated file instead of returning fewer users', async () => {
     const file = join(dir, 'truncated.ndjson');
     const snapshot = sample();

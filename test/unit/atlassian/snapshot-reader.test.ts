@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { AtlassianClient } from '../../../src/atlassian/client.js';
 import {
+  addCandidateReads,
   readApiTokenUse,
   readCurrentSeats,
   readSnapshot,
@@ -452,5 +453,24 @@ describe('reads for candidates and verification', () => {
     expect(use.lastUsed).toEqual({ 'u-alice': null, 'u-bot': '2026-11-20T00:00:00.000Z' });
     expect(use.unavailable).toEqual(['u-carol']);
     expect(use.warnings).toHaveLength(1);
+  });
+
+  it('adds the candidate reads the engine asks for, once', async () => {
+    const { client, server } = await clientFor(acmeOrg());
+    const snapshot = await readSnapshot(client, jiraPolicy, { now: NOW });
+    const before = server.requests.length;
+    const request = { roleReads: ['u-alice', 'u-bob'], apiTokenReads: ['u-bot', 'u-carol'] };
+    const first = await addCandidateReads(client, snapshot, request);
+    expect(first.reads).toBe(4);
+    expect(Object.keys(first.snapshot.userRoles)).toEqual(['u-alice', 'u-bob']);
+    expect(first.snapshot.apiTokenLastUsed).toEqual({ 'u-bot': '2026-11-20T00:00:00.000Z' });
+    expect(first.snapshot.apiTokenUnavailable).toEqual(['u-carol']);
+    expect(first.snapshot.warnings).toHaveLength(1);
+    expect(server.requests.length - before).toBe(4);
+    // Asking again reads nothing.
+    const second = await addCandidateReads(client, first.snapshot, request);
+    expect(second.reads).toBe(0);
+    expect(second.snapshot).toBe(first.snapshot);
+    expect(server.requests.length - before).toBe(4);
   });
 });
