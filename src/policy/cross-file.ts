@@ -304,10 +304,14 @@ function scopesNotEntirelyExcluded(sources: readonly YamlSource[], report: Repor
         ) {
           continue;
         }
-        const plural = values.length > 1;
+        const named = values.map((v) => `"${v}"`).join(', ');
+        const which =
+          values.length > 1
+            ? `all its scope ${nouns[key]}s (${named}) are`
+            : `its only scope ${nouns[key]}, ${named}, is`;
         report(
           source.locate(['rules', index, 'scope', key], 'key'),
-          `this rule can never remove anyone: ${plural ? `every ${nouns[key]} in its scope is` : `its scope ${nouns[key]} is`} excluded in "exclude.${key}" — change the scope or the exclusion`,
+          `this rule can never remove anyone: ${which} excluded in "exclude.${key}" without an expiry date — change the scope or the exclusion`,
         );
       }
     });

@@ -33,9 +33,27 @@ export function schemaProblems(
 ): PolicyProblem[] {
   const kept = new Map<string, ErrorObject>();
   const others: ErrorObject[] = [];
+  // A misspelt key that surely means a missing required key is one mistake: report it once.
+  const misspelt = new Set<string>();
   for (const error of errors) {
+    if (error.keyword !== 'additionalProperties') continue;
+    const key = String((error.params as { additionalProperty: unknown }).additionalProperty);
+    const segments = segmentsOf(error.instancePath, source.value);
+    const meant = meantKey(key, keyPathOf(segments));
+    if (meant) misspelt.add(`${error.instancePath}\u0000${meant}`);
+  }
+  for (const error of [...errors].sort(
+    (a, b) =>
+      Number(b.keyword === 'additionalProperties') - Number(a.keyword === 'additionalProperties'),
+  )) {
     if (/\/anyOf\/\d+\//.test(error.schemaPath)) continue; // explained by the anyOf error itself
     if (error.keyword === 'propertyNames') continue; // its `pattern` error names the key
+    if (
+      error.keyword === 'required' &&
+      misspelt.has(`${error.instancePath}\u0000${String(error.params.missingProperty)}`)
+    ) {
+      continue;
+    }
     const rank = VALUE_KEYWORDS.indexOf(error.keyword);
     const key = `${error.instancePath}\u0000${error.propertyName ?? ''}`;
     if (rank < 0 || error.propertyName !== undefined) {
@@ -214,19 +232,29 @@ function placeName(parent: string): string {
 
 let allowedKeys: Map<string, string[]> | undefined;
 
-function unknownKeyHint(key: string, parentPath: string): string {
+/** The key an unknown key was probably meant to be, in the same mapping. */
+function meantKey(key: string, parentPath: string): string | undefined {
   allowedKeys ??= keysByParent();
   const here = allowedKeys.get(parentPath) ?? [];
-  if (key === '<<') return 'YAML merge keys are not supported; write the keys out';
   const sameLetters = here.find((k) => k.toLowerCase() === key.toLowerCase());
-  if (sameLetters) return `did you mean "${sameLetters}"?`;
-  const elsewhere = [...allowedKeys.entries()]
+  if (sameLetters) return sameLetters;
+  return belongsElsewhere(key, parentPath).length > 0 ? undefined : closest(key, here);
+}
+
+function belongsElsewhere(key: string, parentPath: string): string[] {
+  allowedKeys ??= keysByParent();
+  return [...allowedKeys.entries()]
     .filter(([parent, keys]) => parent !== parentPath && keys.includes(key))
     .map(([parent]) => parent);
+}
+
+function unknownKeyHint(key: string, parentPath: string): string {
+  if (key === '<<') return 'YAML merge keys are not supported; write the keys out';
+  const meant = meantKey(key, parentPath);
+  if (meant) return `did you mean "${meant}"?`;
+  const elsewhere = belongsElsewhere(key, parentPath);
   if (elsewhere.length > 0) return `"${key}" belongs ${elsewhere.map(placeName).join(' or ')}`;
-  const near = closest(key, here);
-  if (near) return `did you mean "${near}"?`;
-  return `allowed keys: ${here.join(', ')}`;
+  return `allowed keys: ${(allowedKeys?.get(parentPath) ?? []).join(', ')}`;
 }
 
 const MONTHS = [

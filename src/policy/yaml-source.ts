@@ -154,10 +154,13 @@ export function readYamlSource(file: string, bytes: Uint8Array): ReadResult {
     };
   }
   const doc = documents[0];
-  const syntaxProblems = [...doc.errors, ...doc.warnings].map((e: YAMLError) => {
+  // After the first syntax error on a line the parser's further complaints there are echoes.
+  const syntaxProblems: PolicyProblem[] = [];
+  for (const e of [...doc.errors, ...doc.warnings] as YAMLError[]) {
     const { offset, message } = syntaxProblem(e, text);
-    return { ...position(offset), message };
-  });
+    const at = position(offset);
+    if (!syntaxProblems.some((p) => p.line === at.line)) syntaxProblems.push({ ...at, message });
+  }
   if (syntaxProblems.length > 0) return { ok: false, problems: syntaxProblems };
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     return fail(1, 1, 'file is empty — a policy file starts with "version: 1"');

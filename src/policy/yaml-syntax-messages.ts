@@ -30,8 +30,24 @@ export function syntaxProblem(error: YAMLError, text: string): SyntaxProblem {
       return plain(
         'YAML syntax error: a key must fit on one line — check the indentation of this line and the one after it',
       );
-    case 'BAD_INDENT':
+    case 'BAD_INDENT': {
+      const flow =
+        /^flow (sequence|map) in block collection must be sufficiently indented and end with a ([\]}])/.exec(
+          parserSaid,
+        );
+      if (flow) {
+        const close = flow[2];
+        const open = close === ']' ? '[' : '{';
+        const opener = unclosedBracket(text, offset, open, close);
+        if (opener !== undefined) {
+          return {
+            offset: opener,
+            message: `YAML syntax error: this "${open}" is never closed — end the ${close === ']' ? 'list' : 'mapping'} with "${close}"; if it continues on the next lines, indent them more than its key`,
+          };
+        }
+      }
       return plain(`YAML syntax error: ${parserSaid} — check the indentation`);
+    }
     case 'TAG_RESOLVE_FAILED':
       return plain(
         `unknown YAML tag ${parserSaid.replace(/^unresolved tag: /, '')} — policy files use plain values without tags`,
@@ -62,4 +78,29 @@ function openingQuote(text: string, end: number, quote: string): number {
     if (text[i] === quote && (i === 0 || /[\s:[{,-]/.test(text[i - 1]))) return i;
   }
   return end;
+}
+
+/** The last bracket before `end` that is not closed, skipping quoted text and comments. */
+function unclosedBracket(
+  text: string,
+  end: number,
+  open: string,
+  close: string,
+): number | undefined {
+  const stack: number[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < Math.min(end, text.length); i++) {
+    const c = text[i];
+    const before = i === 0 ? '\n' : text[i - 1];
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\n' && quote === '#') quote = undefined;
+      continue;
+    }
+    if (c === '#' && /\s/.test(before)) quote = '#';
+    else if ((c === '"' || c === "'") && /[\s:[{,]/.test(before)) quote = c;
+    else if (c === open) stack.push(i);
+    else if (c === close) stack.pop();
+  }
+  return stack.pop();
 }
