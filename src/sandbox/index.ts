@@ -1,0 +1,43 @@
+/** The Atlassian Organizations API emulator and its synthetic organisation (SPEC §10). */
+export {
+  createOrgModel,
+  OrgModel,
+  isBillable,
+  isSeatRole,
+  PLATFORM_ROLES,
+  toMillis,
+  type AccountStatus,
+  type ActivityRecord,
+  type ApiTokenRecord,
+  type ClaimStatus,
+  type DerivedRoleAssignment,
+  type DirectoryRecord,
+  type GrantMethod,
+  type GroupGrant,
+  type GroupInput,
+  type GroupRecord,
+  type MembershipStatus,
+  type OrgModelOptions,
+  type ServiceAccountInfo,
+  type TimeInput,
+  type UserGrant,
+  type UserInput,
+  type UserPatch,
+  type UserRecord,
+  type WorkspaceInput,
+  type WorkspaceRecord,
+  type WorkspaceStatus,
+} from './model.js';
+export { generateOrg, SYNTHETIC_ORG, type GenerateOptions } from './generate.js';
+export {
+  startSandbox,
+  defaultApiKey,
+  SANDBOX_ROUTES,
+  type FaultControl,
+  type FaultRule,
+  type RequestLogEntry,
+  type RunningSandbox,
+  type SandboxCounters,
+  type SandboxOptions,
+} from './server.js';
+export type { AriSpelling } from './views.js';
