@@ -171,7 +171,12 @@ export async function applyReviewedPlan(options: ApplyReviewedPlanOptions): Prom
       );
       outcomes.set(result.action.id, { outcome: result.outcome, detail: result.detail });
     },
-    onProgress: (done, total) => onProgress?.(`actions ${verb} ${done}/${total}`),
+    // About twenty lines for a long run, not one per action.
+    onProgress: (done, total) => {
+      if (done === total || done % Math.max(1, Math.ceil(total / 20)) === 0) {
+        onProgress?.(`actions ${verb} ${done}/${total}`);
+      }
+    },
   });
 
   const entries = decisions.map((d): ApplyOutcomeEntry => {
