@@ -16,6 +16,24 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/**
+ * An object's canonical JSON assembled from its members' canonical JSON: by RFC 8785's
+ * definition, `{` + members sorted by key + `}`. Lets a caller that hashes an object twice, with
+ * one member added in between, canonicalise every other member once.
+ */
+export function canonicalMembers(value: Record<string, unknown>): Map<string, string> {
+  const members = new Map<string, string>();
+  for (const [key, member] of Object.entries(value)) {
+    if (member !== undefined) members.set(key, canonicalJson(member));
+  }
+  return members;
+}
+
+export function joinCanonicalMembers(members: ReadonlyMap<string, string>): string {
+  const keys = [...members.keys()].sort(compareCodeUnits);
+  return '{' + keys.map((k) => `${canonicalJson(k)}:${members.get(k)!}`).join(',') + '}';
+}
+
 /** JCS orders object keys by UTF-16 code units; the stable file form uses the same order. */
 function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -34,7 +52,25 @@ export function stableJson(value: unknown): string {
   return parts.join('');
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A primitive exactly as JCS writes it (JSON.stringify's forms), refusing the same values. */
+function primitiveJson(value: unknown): string {
+  if (typeof value === 'string') {
+    if (LONE_SURROGATE.test(value)) throw new Error('canonical JSON: lone surrogate in a string');
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new Error(`canonical JSON: ${value} has no JSON form`);
+  }
+  return canonicalJson(value);
+}
+
 function writeValue(value: unknown, indent: string, out: string[]): void {
+  if (typeof value === 'string' || typeof value === 'number') {
+    out.push(primitiveJson(value));
+    return;
+  }
   if (value === null || typeof value !== 'object') {
     out.push(canonicalJson(value));
     return;
@@ -65,7 +101,7 @@ function writeValue(value: unknown, indent: string, out: string[]): void {
   }
   out.push('{\n');
   keys.forEach((key, i) => {
-    out.push(inner, canonicalJson(key), ': ');
+    out.push(inner, primitiveJson(key), ': ');
     writeValue(record[key], inner, out);
     out.push(i < keys.length - 1 ? ',\n' : '\n');
   });

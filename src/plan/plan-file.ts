@@ -4,22 +4,31 @@
  */
 import type { ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
-import { canonicalJson, sha256Hex, stableJson } from './canonical.js';
+import {
+  canonicalJson,
+  canonicalMembers,
+  joinCanonicalMembers,
+  sha256Hex,
+  stableJson,
+} from './canonical.js';
 import { planJsonSchema } from './plan-schema.js';
 import { PLAN_SCHEMA_VERSION, type Plan, type PlanBody } from './types.js';
 import { assertValid, compileSchema, parseJsonText } from './validate.js';
+
+function utcDay(createdAt: string): string {
+  const created = new Date(createdAt);
+  if (Number.isNaN(created.getTime())) {
+    throw new Error(`plan createdAt is not a valid timestamp: ${JSON.stringify(createdAt)}`);
+  }
+  return created.toISOString().slice(0, 10);
+}
 
 /**
  * `YYYY-MM-DD` (UTC date of `createdAt`) + `-` + the first 8 hex of the SHA-256 of the body's
  * canonical JSON: the same body always gets the same id.
  */
 export function planIdFor(body: PlanBody): string {
-  const created = new Date(body.createdAt);
-  if (Number.isNaN(created.getTime())) {
-    throw new Error(`plan createdAt is not a valid timestamp: ${JSON.stringify(body.createdAt)}`);
-  }
-  const day = created.toISOString().slice(0, 10);
-  return `${day}-${sha256Hex(canonicalJson(body)).slice(0, 8)}`;
+  return `${utcDay(body.createdAt)}-${sha256Hex(canonicalJson(body)).slice(0, 8)}`;
 }
 
 /** SHA-256 hex of the RFC 8785 canonical JSON of the plan without `digest`. */
@@ -28,11 +37,17 @@ export function computePlanDigest(plan: Plan | Omit<Plan, 'digest'>): string {
   return sha256Hex(canonicalJson(withoutDigest));
 }
 
-/** Gives the engine's plan body its id and digest. Does not modify `body`. */
+/**
+ * Gives the engine's plan body its id and digest. Does not modify `body`. The body's members
+ * are canonicalised once and reused for both hashes (large plans hold tens of thousands of
+ * actions).
+ */
 export function finalizePlan(body: PlanBody): Plan {
   const { planId: _planId, digest: _digest, ...clean } = body as Partial<Plan> & PlanBody;
-  const withId: Omit<Plan, 'digest'> = { ...clean, planId: planIdFor(clean) };
-  return { ...withId, digest: computePlanDigest(withId) };
+  const members = canonicalMembers(clean);
+  const planId = `${utcDay(clean.createdAt)}-${sha256Hex(joinCanonicalMembers(members)).slice(0, 8)}`;
+  members.set('planId', canonicalJson(planId));
+  return { ...clean, planId, digest: sha256Hex(joinCanonicalMembers(members)) };
 }
 
 /** True when `digest` matches the content: the file has not been edited since it was made. */
