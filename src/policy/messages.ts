@@ -7,9 +7,22 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { PolicyProblem } from '../errors.js';
 import { BOUND_ADVICE, EMPTY_TEXT_ADVICE, FIELD_TEXT, MISSING_KEY_ADVICE } from './field-text.js';
-import { NON_BLANK, type SchemaNode } from './schema.js';
-import { keysByParent, schemaAt } from './schema-walk.js';
+import { isRecord, keyPathOf, segmentsOf } from './instance-path.js';
+import { meantKey, unknownKeyHint } from './key-hints.js';
+import { NON_BLANK } from './schema.js';
+import { schemaAt } from './schema-walk.js';
 import { closest } from './suggest.js';
+import {
+  describeActual,
+  describeExpected,
+  orList,
+  ownerName,
+  realDateAdvice,
+  show,
+  subjectName,
+  typeHint,
+  withHint,
+} from './wording.js';
 import type { PathSegment, YamlSource } from './yaml-source.js';
 
 /** Keyword priority when several fail on one value: report the most basic only. */
@@ -64,220 +77,6 @@ export function schemaProblems(
     if (!previous || rank < VALUE_KEYWORDS.indexOf(previous.keyword)) kept.set(key, error);
   }
   return [...others, ...kept.values()].map((error) => translate(error, source));
-}
-
-function segmentsOf(instancePath: string, value: unknown): PathSegment[] {
-  const segments: PathSegment[] = [];
-  let current = value;
-  for (const raw of instancePath.split('/').slice(1)) {
-    const text = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    const segment: PathSegment = Array.isArray(current) ? Number(text) : text;
-    segments.push(segment);
-    current =
-      isRecord(current) || Array.isArray(current)
-        ? (current as Record<string, unknown>)[segment]
-        : undefined;
-  }
-  return segments;
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** `rules[].scope.groups[]`, `products.*`: the path the schema walk and the docs use. */
-export function keyPathOf(segments: readonly PathSegment[]): string {
-  let path = '';
-  segments.forEach((segment, i) => {
-    if (typeof segment === 'number') path += '[]';
-    else if (i === 1 && segments[0] === 'products') path += '.*';
-    else path += path === '' ? segment : `.${segment}`;
-  });
-  return path;
-}
-
-const valueAt = (root: unknown, segments: readonly PathSegment[]): unknown =>
-  segments.reduce<unknown>(
-    (v, s) => (isRecord(v) || Array.isArray(v) ? (v as Record<string, unknown>)[s] : undefined),
-    root,
-  );
-
-/** How a mapping is named in a message: `rule "jira-inactive-30d"`, `"limits"`, `this account exclusion`. */
-function ownerName(segments: readonly PathSegment[], root: unknown): string {
-  const [first, second, third] = segments;
-  if (segments.length === 0) return 'the policy file';
-  if (first === 'rules' && typeof second === 'number') {
-    const id = valueAt(root, ['rules', second, 'id']);
-    const rule = typeof id === 'string' && id !== '' ? `rule "${id}"` : `rule ${second + 1}`;
-    return segments.length === 2 ? rule : `"${String(third)}" of ${rule}`;
-  }
-  if (first === 'exclude' && typeof third === 'number') {
-    const kind = { accounts: 'account', groups: 'group', emailDomains: 'email-domain' }[
-      String(second)
-    ];
-    return `this ${kind ?? ''} exclusion`.replace('  ', ' ');
-  }
-  if (first === 'products' && segments.length === 2) return `product "${String(second)}"`;
-  return `"${String(segments[segments.length - 1])}"`;
-}
-
-/** How a value is named: `"inactiveDays"`, or `"sites" entry` for a list item. */
-function subjectName(segments: readonly PathSegment[]): string {
-  const last = segments[segments.length - 1];
-  if (last === undefined) return 'a policy file';
-  if (typeof last === 'number') {
-    const list = segments[segments.length - 2];
-    if (list === 'rules') return 'each rule';
-    if (segments[0] === 'exclude') return `each entry of "${String(list)}"`;
-    return `each entry of "${String(list)}"`;
-  }
-  return `"${last}"`;
-}
-
-export function show(value: unknown): string {
-  if (typeof value === 'string') {
-    const text = value.length > 60 ? `${value.slice(0, 57)}...` : value;
-    return JSON.stringify(text);
-  }
-  return String(value);
-}
-
-function describeActual(value: unknown): string {
-  if (value === null || value === undefined) return 'nothing';
-  if (typeof value === 'string') return `text (${show(value)})`;
-  if (typeof value === 'number') {
-    return Number.isFinite(value)
-      ? `${value}`
-      : `${value > 0 ? '.inf' : value < 0 ? '-.inf' : '.nan'}`;
-  }
-  if (typeof value === 'boolean') return `${value}`;
-  if (Array.isArray(value)) return 'a list';
-  return 'a mapping';
-}
-
-function describeExpected(node: SchemaNode | undefined, type: string): string {
-  const bounds: string[] = [];
-  if (node?.minimum !== undefined && node.maximum !== undefined) {
-    bounds.push(`${node.minimum} to ${node.maximum}`);
-  } else if (node?.minimum !== undefined) bounds.push(`at least ${node.minimum}`);
-  else if (node?.exclusiveMinimum !== undefined && node.maximum !== undefined) {
-    bounds.push(`more than ${node.exclusiveMinimum}, at most ${node.maximum}`);
-  }
-  const withBounds = (text: string) => (bounds.length ? `${text} (${bounds.join(', ')})` : text);
-  switch (type) {
-    case 'integer':
-      return withBounds('a whole number');
-    case 'number':
-      return withBounds('a number');
-    case 'boolean':
-      return 'true or false';
-    case 'string':
-      return 'text';
-    case 'array':
-      return 'a list';
-    case 'object': {
-      const keys = Object.keys(node?.properties ?? {});
-      return keys.length ? `a mapping (keys: ${keys.join(', ')})` : 'a mapping';
-    }
-    default:
-      return type;
-  }
-}
-
-function typeHint(type: string, value: unknown): string | undefined {
-  if (typeof value === 'string') {
-    const trimmed = value.trim();
-    if (
-      (type === 'integer' || type === 'number') &&
-      trimmed !== '' &&
-      Number.isFinite(Number(trimmed))
-    ) {
-      return 'remove the quotes';
-    }
-    if ((type === 'integer' || type === 'number') && /^-?\d+,\d+$/.test(trimmed)) {
-      return `use a decimal point: ${trimmed.replace(',', '.')}`;
-    }
-    if (type === 'boolean' && /^(true|false)$/i.test(trimmed)) return 'remove the quotes';
-    if (type === 'boolean' && /^(yes|no|on|off|y|n)$/i.test(trimmed)) {
-      return `YAML 1.2 reads ${show(value)} as text; write true or false`;
-    }
-    if (type === 'array') return `write a list: [${value}]`;
-  }
-  if (type === 'object' && Array.isArray(value)) return 'remove the "- " in front of the keys';
-  if (type === 'array' && isRecord(value)) return 'start each entry with "- "';
-  return undefined;
-}
-
-const orList = (items: string[]) =>
-  items.length <= 1
-    ? items.join('')
-    : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
-
-const withHint = (message: string, hint: string | undefined) =>
-  hint ? `${message} — ${hint}` : message;
-
-/** Where a key is allowed, in words, for "belongs under" hints. */
-function placeName(parent: string): string {
-  const names: Record<string, string> = {
-    '': 'at the top level of the file',
-    'rules[]': 'in a rule',
-    'exclude.accounts[]': 'in an "exclude.accounts" entry',
-    'exclude.groups[]': 'in an "exclude.groups" entry',
-    'exclude.emailDomains[]': 'in an "exclude.emailDomains" entry',
-    'products.*': 'under a product in "products"',
-  };
-  if (names[parent]) return names[parent];
-  if (parent.startsWith('rules[].')) return `under "${parent.slice('rules[].'.length)}" in a rule`;
-  return `under "${parent}"`;
-}
-
-let allowedKeys: Map<string, string[]> | undefined;
-
-/** The key an unknown key was probably meant to be, in the same mapping. */
-function meantKey(key: string, parentPath: string): string | undefined {
-  allowedKeys ??= keysByParent();
-  const here = allowedKeys.get(parentPath) ?? [];
-  const sameLetters = here.find((k) => k.toLowerCase() === key.toLowerCase());
-  if (sameLetters) return sameLetters;
-  return belongsElsewhere(key, parentPath).length > 0 ? undefined : closest(key, here);
-}
-
-function belongsElsewhere(key: string, parentPath: string): string[] {
-  allowedKeys ??= keysByParent();
-  return [...allowedKeys.entries()]
-    .filter(([parent, keys]) => parent !== parentPath && keys.includes(key))
-    .map(([parent]) => parent);
-}
-
-function unknownKeyHint(key: string, parentPath: string): string {
-  if (key === '<<') return 'YAML merge keys are not supported; write the keys out';
-  const meant = meantKey(key, parentPath);
-  if (meant) return `did you mean "${meant}"?`;
-  const elsewhere = belongsElsewhere(key, parentPath);
-  if (elsewhere.length > 0) return `"${key}" belongs ${elsewhere.map(placeName).join(' or ')}`;
-  return `allowed keys: ${(allowedKeys?.get(parentPath) ?? []).join(', ')}`;
-}
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
-function realDateAdvice(text: string): string {
-  const [y, m, d] = text.split('-').map(Number) as [number, number, number];
-  if (m < 1 || m > 12) return `there is no month ${m}`;
-  const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  const month = MONTHS[m - 1];
-  return d < 1 ? `there is no day ${d}` : `${month} ${y} has ${daysInMonth} days`;
 }
 
 function translate(error: ErrorObject, source: YamlSource): PolicyProblem {
@@ -366,7 +165,7 @@ function translate(error: ErrorObject, source: YamlSource): PolicyProblem {
         return problem(
           segments,
           'value',
-          `${subject} has no value — write ${describeExpected(node, type)}`,
+          `${subject} ${typeof segments[segments.length - 1] === 'number' ? 'is empty' : 'has no value'} — write ${describeExpected(node, type)}`,
         );
       }
       return problem(
@@ -410,7 +209,7 @@ function translate(error: ErrorObject, source: YamlSource): PolicyProblem {
       return problem(
         segments,
         'value',
-        `${subject} is ${String(value).length} characters long — at most ${String(params.limit)} are allowed`,
+        `${FIELD_TEXT[keyPath]?.noun ?? subject} ${show(value)} is ${String(value).length} characters long — at most ${String(params.limit)} are allowed`,
       );
     case 'minItems':
       return problem(
@@ -449,7 +248,10 @@ function translate(error: ErrorObject, source: YamlSource): PolicyProblem {
           'value',
           withHint(
             `${subject} is empty`,
-            EMPTY_TEXT_ADVICE[key] ?? 'write a value or remove the key',
+            EMPTY_TEXT_ADVICE[key] ??
+              (typeof segments[segments.length - 1] === 'number'
+                ? 'write a value or remove the entry'
+                : 'write a value or remove the key'),
           ),
         );
       }
