@@ -6,7 +6,7 @@
 
 /** A position in a policy file, 1-based, as printed in `file:line:column` errors. */
 export interface SourceLocation {
-  /** Path of the policy file relative to the policy directory's parent (as the user typed it), POSIX separators. */
+  /** Path of the policy file as the user would type it (relative to the working directory, or `loadPolicy`'s `displayRoot`), POSIX separators. */
   file: string;
   line: number;
   column: number;
