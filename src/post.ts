@@ -1,4 +1,4 @@
 // The action's post step: keeps whatever a cancelled or failed run recorded.
-import { runPost } from './github/post.js';
+import { runPost } from './action/post.js';
 
 await runPost();

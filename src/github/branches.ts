@@ -78,6 +78,25 @@ export class Branches {
     return response.data.filter((e) => e.type === 'file').map((e) => e.name);
   }
 
+  /** Every file below a directory at a ref, with its text (a policy directory is small). */
+  async filesUnder(ref: string, dir: string): Promise<Array<{ path: string; content: string }>> {
+    const tree = await attemptOrNull(`listing ${dir} at ${ref}`, () =>
+      this.octokit.rest.git.getTree({ ...this.repo, tree_sha: ref, recursive: 'true' }),
+    );
+    if (tree === null) return [];
+    const prefix = `${dir.replace(/\/+$/, '')}/`;
+    const paths = tree.data.tree
+      .filter((e) => e.type === 'blob' && e.path.startsWith(prefix))
+      .map((e) => e.path)
+      .sort();
+    const files = [];
+    for (const file of paths) {
+      const content = await this.readFile(ref, file);
+      if (content !== null) files.push({ path: file, content });
+    }
+    return files;
+  }
+
   async commitFiles(options: CommitOptions): Promise<CommitResult> {
     for (let attemptNo = 1; ; attemptNo++) {
       const head = await this.headOf(options.branch);

@@ -101,6 +101,27 @@ export class Pulls {
       .sort((a, b) => b.number - a.number);
   }
 
+  /** Closed PRs from a branch of this repository into `base`, newest first, at most `limit`. */
+  async closedFrom(head: string, base: string, limit = 100): Promise<PullSummary[]> {
+    const { data } = await attempt(`listing closed PRs from ${head}`, () =>
+      this.octokit.rest.pulls.list({
+        ...this.repo,
+        state: 'closed',
+        head: `${this.repo.owner}:${head}`,
+        base,
+        sort: 'created',
+        direction: 'desc',
+        per_page: Math.min(limit, 100),
+      }),
+    );
+    return (data as RawPull[])
+      .map(summarize)
+      .filter(
+        (pr) => pr.headRef === head && (pr.headRepo === null || pr.headRepo === this.fullName),
+      )
+      .sort((a, b) => b.number - a.number);
+  }
+
   async get(number: number): Promise<PullSummary> {
     const { data } = await attempt(`reading PR #${number}`, () =>
       this.octokit.rest.pulls.get({ ...this.repo, pull_number: number }),

@@ -1,0 +1,247 @@
+/**
+ * The action's pipelines, over the same src/run code the CLI uses: an Atlassian client built
+ * from the inputs, the plan run (with the plan file redacted as `redact` says before it is
+ * finalized, and the snapshot kept for previews), the apply run, previews from a stored
+ * snapshot, and the audit file every decision is appended to as it happens.
+ */
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { applyAuditRow } from '../apply/audit-rows.js';
+import { AtlassianClient } from '../atlassian/client.js';
+import { AUDIT_COLUMNS, type AuditRow } from '../audit/types.js';
+import { assertPolicyMatchesOrg, evaluate } from '../engine/index.js';
+import { finalizePlan, serializePlan } from '../plan/plan-file.js';
+import { redactFreeText } from '../plan/redact.js';
+import type { Plan, PlanBody } from '../plan/types.js';
+import { loadPolicy } from '../policy/load.js';
+import { applyPlan } from '../run/apply-run.js';
+import { evaluateOrg } from '../run/plan-run.js';
+import { readSnapshotNdjson, writeSnapshotNdjson } from '../snapshot/ndjson.js';
+import type { ActionSettings } from '../inputs.js';
+import type { AtlassianConnection, Pipelines } from './deps.js';
+
+function clientFor(atlassian: AtlassianConnection, concurrency?: number): AtlassianClient {
+  return new AtlassianClient({
+    orgId: atlassian.orgId,
+    apiKey: atlassian.apiKey,
+    baseUrl: atlassian.apiUrl,
+    ...(concurrency ? { concurrency } : {}),
+    userAgent: 'atlassian-license-policy-action',
+  });
+}
+
+/** A CSV cell (RFC 4180), with spreadsheet formula starts neutralised (SPEC §6). */
+function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** Appends rows to the audit CSV as they happen; the header goes first into a new file. */
+export function auditFileSink(file: string): (row: AuditRow) => void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  return (row) => {
+    if (!existsSync(file)) appendFileSync(file, AUDIT_COLUMNS.join(',') + '\r\n');
+    appendFileSync(file, AUDIT_COLUMNS.map((c) => csvCell(row[c])).join(',') + '\r\n');
+  };
+}
+
+/**
+ * What goes to git under `redact`: emails (and, with `all`, names) removed from every entry and
+ * from free text, before the plan is finalized, so the digest covers the file as committed.
+ */
+export function redactPlanBody(body: PlanBody, redact: ActionSettings['redact']): PlanBody {
+  if (redact === 'none') return body;
+  const names = (entries: ReadonlyArray<{ name: string | null }>) =>
+    entries.flatMap((e) => (e.name ? [e.name] : []));
+  const everyName = [
+    ...names(body.actions),
+    ...names(body.protected),
+    ...names(body.activityUnknown),
+    ...names(body.upcoming),
+  ];
+  const text = (value: string, own: string | null) =>
+    redactFreeText(value, redact, own ? [own] : []);
+  const person = <T extends { email: string | null; name: string | null }>(entry: T): T => ({
+    ...entry,
+    email: null,
+    name: redact === 'all' ? null : entry.name,
+  });
+  return {
+    ...body,
+    actions: body.actions.map((a) => ({
+      ...person(a),
+      reason: text(a.reason, a.name),
+      notes: a.notes.map((n) => text(n, a.name)),
+    })),
+    protected: body.protected.map((p) => ({ ...person(p), reason: text(p.reason, p.name) })),
+    activityUnknown: body.activityUnknown.map((p) => ({
+      ...person(p),
+      reason: text(p.reason, p.name),
+    })),
+    upcoming: body.upcoming.map(person),
+    warnings: body.warnings.map((w) => ({
+      ...w,
+      message: redactFreeText(w.message, redact, everyName),
+    })),
+  };
+}
+
+export function realPipelines(): Pipelines {
+  return {
+    async plan(input) {
+      const policy = await loadPolicy(input.policyDir, { displayRoot: input.root });
+      const client = clientFor(input.atlassian);
+      const now = new Date();
+      const evaluation = await evaluateOrg({
+        policy,
+        client,
+        state: input.state,
+        now,
+        policyCommit: input.policyCommit,
+        onProgress: input.onProgress,
+      });
+      const plan = finalizePlan(redactPlanBody(evaluation.body, input.redact));
+      const record = auditFileSink(input.auditFile);
+      // The artifact keeps what git does not: rows come from the unredacted evaluation.
+      for (const row of planAuditRows(plan, evaluation.body, input.runId, now)) record(row);
+      await writeSnapshotNdjson(evaluation.snapshot, input.snapshotFile);
+      return {
+        plan,
+        planFileText: serializePlan(plan),
+        nextState: evaluation.nextState,
+        snapshotFile: input.snapshotFile,
+      };
+    },
+
+    async apply(input) {
+      const policy = await loadPolicy(input.policyDir, { displayRoot: input.root });
+      const applied = await applyPlan({
+        plan: input.plan,
+        policy,
+        policyCommit: input.audit.policyCommit,
+        client: clientFor(input.atlassian, input.concurrency),
+        state: input.state,
+        dryRun: input.dryRun,
+        overrideLimits: input.overrideLimits,
+        concurrency: input.concurrency,
+        audit: auditFileSink(input.auditFile),
+        auditContext: {
+          runId: input.audit.runId,
+          prNumber: input.audit.prNumber,
+          approvedBy: input.audit.approvedBy,
+        },
+        onProgress: input.onProgress,
+      });
+      return { result: applied.result, nextState: applied.nextState, exitCode: applied.exitCode };
+    },
+
+    recordRefusal(input) {
+      const record = auditFileSink(input.auditFile);
+      const clock = () => new Date();
+      if (input.plan) {
+        record(
+          applyAuditRow(
+            input.plan,
+            {
+              runId: input.audit.runId,
+              policyCommit: input.audit.policyCommit,
+              prNumber: input.audit.prNumber,
+              approvedBy: input.audit.approvedBy,
+              clock,
+            },
+            { outcome: 'refused', detail: input.detail },
+          ),
+        );
+        return;
+      }
+      const row = Object.fromEntries(AUDIT_COLUMNS.map((c) => [c, ''])) as AuditRow;
+      record({
+        ...row,
+        timestamp: clock().toISOString(),
+        run_id: input.audit.runId,
+        plan_id: input.planId,
+        phase: 'apply',
+        outcome: 'refused',
+        detail: input.detail,
+        policy_commit: input.audit.policyCommit,
+        pr_number: input.audit.prNumber === null ? '' : String(input.audit.prNumber),
+        approved_by: input.audit.approvedBy.join(' '),
+      });
+    },
+
+    async preview(input) {
+      const policy = await loadPolicy(input.policyDir, { displayRoot: input.root });
+      const snapshot = await readSnapshotNdjson(input.snapshotFile);
+      assertPolicyMatchesOrg(policy, snapshot);
+      const evaluation = evaluate({
+        policy,
+        snapshot,
+        state: input.state,
+        now: input.now,
+        policyCommit: null,
+      });
+      return finalizePlan(evaluation.plan);
+    },
+  };
+}
+
+/** The plan phase's audit rows: one per decision, under the committed plan's id and digest. */
+function planAuditRows(plan: Plan, body: PlanBody, runId: string, now: Date): AuditRow[] {
+  const base = (): AuditRow => ({
+    ...(Object.fromEntries(AUDIT_COLUMNS.map((c) => [c, ''])) as AuditRow),
+    timestamp: now.toISOString(),
+    run_id: runId,
+    plan_id: plan.planId,
+    phase: 'plan',
+    policy_commit: body.policy.commit ?? '',
+    plan_digest: plan.digest,
+  });
+  const rows: AuditRow[] = [];
+  for (const a of body.actions) {
+    rows.push({
+      ...base(),
+      rule_id: a.ruleIds.join(' '),
+      account_id: a.accountId,
+      email: a.email ?? '',
+      name: a.name ?? '',
+      product: a.product,
+      site: a.site,
+      last_active: a.lastActive ?? '',
+      inactive_days: a.inactiveDays === null ? '' : String(a.inactiveDays),
+      operation: a.kind,
+      target: a.resourceId,
+      outcome: a.status,
+      detail: a.reason,
+    });
+  }
+  for (const p of body.protected) {
+    rows.push({
+      ...base(),
+      rule_id: p.ruleIds.join(' '),
+      account_id: p.accountId,
+      email: p.email ?? '',
+      name: p.name ?? '',
+      product: p.product,
+      site: p.site,
+      target: p.resourceId,
+      outcome: 'protected',
+      detail: p.reason,
+    });
+  }
+  for (const u of body.upcoming) {
+    rows.push({
+      ...base(),
+      rule_id: u.ruleId,
+      account_id: u.accountId,
+      email: u.email ?? '',
+      name: u.name ?? '',
+      product: u.product,
+      site: u.site,
+      last_active: u.lastActive ?? '',
+      target: u.resourceId,
+      outcome: 'upcoming',
+      detail: `eligible from ${u.eligibleAt}`,
+    });
+  }
+  return rows;
+}

@@ -1,4 +1,0 @@
-/** Uploads the audit a failed or cancelled main step left behind. */
-export async function runPost(): Promise<void> {
-  await Promise.resolve();
-}
