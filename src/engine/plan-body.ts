@@ -40,12 +40,17 @@ interface Listed {
   accountId: string;
 }
 
-/** Product, site, then the person (email, or account id when hidden), then account id. */
+/** The person as a reviewer looks them up: email in any case, or the account id when hidden. */
+function personKey(listed: { email: string | null; accountId: string }): string {
+  return (listed.email ?? listed.accountId).toLowerCase();
+}
+
+/** Product, site, then the person, then account id (so ties never depend on input order). */
 function compareListed(a: Listed, b: Listed): number {
   return (
     compareText(a.product, b.product) ||
     compareText(a.site, b.site) ||
-    compareText(a.email ?? a.accountId, b.email ?? b.accountId) ||
+    compareText(personKey(a), personKey(b)) ||
     compareText(a.accountId, b.accountId)
   );
 }
@@ -299,7 +304,7 @@ function buildWarnings(
     if (!kept || kept.length === 0) continue;
     const sorted = [...kept].sort(
       (a, b) =>
-        compareText(a.user.email ?? a.user.accountId, b.user.email ?? b.user.accountId) ||
+        compareText(personKey(a.user), personKey(b.user)) ||
         compareText(a.user.accountId, b.user.accountId),
     );
     const named = sorted
