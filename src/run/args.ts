@@ -3,9 +3,17 @@
  * problem turned into an `InputError` (exit 2) that names the flag and the value.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { InputError } from '../errors.js';
+import { InputError, PolicyError, exitCodeOf } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** A malformed command line (exit 2): the command's usage is printed after the message. */
+export class UsageError extends InputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
 
 export interface ParsedArgs {
   values: Record<string, string | boolean | string[] | undefined>;
@@ -30,16 +38,16 @@ export function parseCommandArgs(
     });
     parsed = { values: result.values, positionals: result.positionals };
   } catch (error: unknown) {
-    throw new InputError(`${command}: ${describeParseError(error)}`);
+    throw new UsageError(`${command}: ${describeParseError(error)}`);
   }
   const help = parsed.values.help === true;
   if (!help) {
     if (parsed.positionals.length < positionals.min) {
-      throw new InputError(`${command}: missing ${positionals.names}`);
+      throw new UsageError(`${command}: missing ${positionals.names}`);
     }
     if (parsed.positionals.length > positionals.max) {
       const extra = parsed.positionals.slice(positionals.max).join(' ');
-      throw new InputError(`${command}: unexpected argument "${extra}"`);
+      throw new UsageError(`${command}: unexpected argument "${extra}"`);
     }
   }
   return { values: parsed.values, positionals: parsed.positionals, help };
@@ -89,4 +97,31 @@ export function timestampFlag(values: ParsedArgs['values'], name: string): Date 
     );
   }
   return date;
+}
+
+/**
+ * Runs a command body and turns its typed errors into the exit code (SPEC §8), with the message
+ * on stderr: the command is complete on its own, whoever calls it.
+ */
+export async function withExitCode(
+  command: string,
+  io: { stderr: (text: string) => void },
+  usage: string,
+  body: () => Promise<number>,
+): Promise<number> {
+  try {
+    return await body();
+  } catch (error: unknown) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof PolicyError) {
+      io.stderr(
+        `${message}\nlicense-policy ${command}: the policy is not valid (${error.problems.length} problem(s))\n`,
+      );
+    } else if (error instanceof UsageError) {
+      io.stderr(`license-policy ${message}\n\n${usage}`);
+    } else {
+      io.stderr(`license-policy ${command}: ${message}\n`);
+    }
+    return exitCodeOf(error);
+  }
 }
