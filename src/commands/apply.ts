@@ -7,12 +7,11 @@
 import path from 'node:path';
 import type { CliIo, Command } from './io.js';
 import { EXIT_OK, EXIT_REFUSED, RefusedError } from '../errors.js';
-import { serializeState } from '../plan/state.js';
 import { loadPolicy } from '../policy/load.js';
 import { integerFlag, parseCommandArgs, stringFlag, withExitCode } from '../run/args.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY } from '../run/apply-run.js';
-import { openAuditFile } from '../run/audit-file.js';
-import { readPlanFile, readStateFile, writeFileAtomic } from '../run/files.js';
+import { AuditWriter } from '../audit/writer.js';
+import { readPlanFile, readStateFile, writeStateFile } from '../io/plan-files.js';
 import { atlassianSettingsFromEnv, createAtlassianClient } from '../run/settings.js';
 import { applySummaryText } from '../run/summary.js';
 import { DEFAULT_STATE_FILE, localRunId } from './plan.js';
@@ -81,7 +80,7 @@ async function runApply(argv: string[], io: CliIo): Promise<number> {
   const client = createAtlassianClient(settings, { concurrency: Math.max(4, concurrency) });
 
   const progress = (message: string) => io.stderr(`${message}\n`);
-  const audit = openAuditFile(resolve(auditFile));
+  const audit = AuditWriter.open(resolve(auditFile));
   try {
     progress(
       `${dryRun ? 'dry run of' : 'applying'} plan ${plan.planId} to organization ${settings.orgId}` +
@@ -95,12 +94,12 @@ async function runApply(argv: string[], io: CliIo): Promise<number> {
       dryRun,
       overrideLimits,
       concurrency,
-      audit: (row) => audit.append(row),
+      audit: (row) => audit.write(row),
       auditContext: { runId: localRunId(new Date()) },
       onProgress: progress,
       markdown: { redact: 'none', auditPath: auditFile },
     });
-    if (applied.nextState) writeFileAtomic(stateFile, serializeState(applied.nextState));
+    if (applied.nextState) writeStateFile(stateFile, applied.nextState);
     io.stdout(applySummaryText(applied.result));
     io.stdout(`audit: ${auditFile}\n`);
     if (applied.nextState) io.stdout(`state: ${path.relative(io.cwd, stateFile) || stateFile}\n`);

@@ -10,16 +10,15 @@ import { fileURLToPath } from 'node:url';
 import type { CliIo, Command } from './io.js';
 import { EXIT_OK, EXIT_REFUSED, RefusedError } from '../errors.js';
 import { isOverridable } from '../apply/preconditions.js';
-import { serializePlan } from '../plan/plan-file.js';
 import { renderPlanMarkdown } from '../plan/render-plan.js';
-import { emptyState, serializeState } from '../plan/state.js';
+import { emptyState } from '../plan/state.js';
 import { loadPolicy } from '../policy/load.js';
 import { summarizePolicy } from '../policy/summary.js';
 import { integerFlag, parseCommandArgs, stringFlag, withExitCode } from '../run/args.js';
 import { applyPlan } from '../run/apply-run.js';
-import { openAuditFile } from '../run/audit-file.js';
-import { writeFileAtomic } from '../run/files.js';
-import { planAuditRowsForCli } from '../run/plan-audit.js';
+import { AuditWriter } from '../audit/writer.js';
+import { planAuditRows } from '../audit/rows.js';
+import { writePlanFile, writeStateFile, writeTextFileAtomic } from '../io/plan-files.js';
 import { createPlan } from '../run/plan-run.js';
 import { createAtlassianClient } from '../run/settings.js';
 import { applySummaryText } from '../run/summary.js';
@@ -99,13 +98,13 @@ async function runDemo(argv: string[], io: CliIo): Promise<number> {
     const markdownFile = out(`${plan.planId}.md`);
     const auditFile = out(`audit-${plan.planId}.csv`);
     const stateFile = out('state.json');
-    writeFileAtomic(resolve(planFile), serializePlan(plan));
-    writeFileAtomic(resolve(markdownFile), created.markdown);
-    writeFileAtomic(resolve(stateFile), serializeState(created.nextState));
-    const audit = openAuditFile(resolve(auditFile));
+    writePlanFile(resolve(planFile), plan);
+    writeTextFileAtomic(resolve(markdownFile), created.markdown);
+    writeStateFile(resolve(stateFile), created.nextState);
+    const audit = AuditWriter.open(resolve(auditFile));
     try {
       const runId = localRunId(new Date()).replace(/^local-/, 'demo-');
-      for (const row of planAuditRowsForCli(plan, { runId, now: new Date() })) audit.append(row);
+      audit.writeAll(planAuditRows(plan, { runId, timestamp: new Date().toISOString() }));
       progress(`plan ${plan.planId} written (${elapsed()})`);
       io.stdout(
         renderPlanMarkdown(plan, {
@@ -134,14 +133,14 @@ async function runDemo(argv: string[], io: CliIo): Promise<number> {
           state: created.nextState,
           dryRun: false,
           overrideLimits,
-          audit: (row) => audit.append(row),
+          audit: (row) => audit.write(row),
           auditContext: { runId },
           onProgress: progress,
           markdown: { redact: 'none', auditPath: auditFile },
         });
-        writeFileAtomic(resolve(stateFile), serializeState(applied.nextState ?? created.nextState));
+        writeStateFile(resolve(stateFile), applied.nextState ?? created.nextState);
         applyFile = out(`apply-${plan.planId}.md`);
-        writeFileAtomic(resolve(applyFile), applied.markdown);
+        writeTextFileAtomic(resolve(applyFile), applied.markdown);
         io.stdout(applySummaryText(applied.result));
         exitCode = applied.exitCode;
       } catch (error: unknown) {

@@ -6,13 +6,16 @@
 import path from 'node:path';
 import type { CliIo, Command } from './io.js';
 import { EXIT_OK } from '../errors.js';
-import { serializePlan } from '../plan/plan-file.js';
-import { serializeState } from '../plan/state.js';
 import { loadPolicy } from '../policy/load.js';
 import { parseCommandArgs, stringFlag, timestampFlag, withExitCode } from '../run/args.js';
-import { openAuditFile } from '../run/audit-file.js';
-import { readStateFile, writeFileAtomic } from '../run/files.js';
-import { planAuditRowsForCli } from '../run/plan-audit.js';
+import { AuditWriter } from '../audit/writer.js';
+import { planAuditRows } from '../audit/rows.js';
+import {
+  readStateFile,
+  writePlanFile,
+  writeStateFile,
+  writeTextFileAtomic,
+} from '../io/plan-files.js';
 import { createPlan } from '../run/plan-run.js';
 import { atlassianSettingsFromEnv, createAtlassianClient } from '../run/settings.js';
 import { planSummaryText } from '../run/summary.js';
@@ -92,23 +95,20 @@ async function runPlan(argv: string[], io: CliIo): Promise<number> {
   const { plan } = created;
   const planFile = planPathFor(plan.planId);
 
-  writeFileAtomic(resolve(planFile), serializePlan(plan));
+  writePlanFile(resolve(planFile), plan);
   if (markdownFile !== undefined) {
-    writeFileAtomic(resolve(markdownFile), created.markdown);
+    writeTextFileAtomic(resolve(markdownFile), created.markdown);
   }
   if (auditFile !== undefined) {
-    const audit = openAuditFile(resolve(auditFile));
+    const audit = AuditWriter.open(resolve(auditFile));
     try {
-      for (const row of planAuditRowsForCli(plan, {
-        runId: localRunId(new Date()),
-        now: new Date(),
-      }))
-        audit.append(row);
+      const at = new Date();
+      audit.writeAll(planAuditRows(plan, { runId: localRunId(at), timestamp: at.toISOString() }));
     } finally {
       audit.close();
     }
   }
-  writeFileAtomic(stateFile, serializeState(created.nextState));
+  writeStateFile(stateFile, created.nextState);
 
   io.stdout(planSummaryText(plan));
   io.stdout(`plan file: ${planFile}\n`);

@@ -237,7 +237,7 @@ describe('license-policy apply', () => {
     [['p.json', '--concurrency', '0'], '--concurrency: "0" is not a whole number from 1 to 16'],
     [['p.json', '--concurrency', 'four'], '--concurrency: "four" is not a whole number'],
     [['p.json', '--dry-run=yes'], "--dry-run' does not take an argument"],
-    [['missing.json'], 'cannot read plan "'],
+    [['missing.json'], 'missing.json: plan file not found'],
   ])('exits 2 for bad arguments %j', async (argv, message) => {
     const result = await run(applyCommand, argv);
     expect(result.code).toBe(2);

@@ -6,6 +6,7 @@ import {
 } from '../../../src/apply/apply.js';
 import { dryRunExecutor, liveExecutor, type SeatWriter } from '../../../src/apply/executor.js';
 import { operationKey } from '../../../src/apply/operations.js';
+import { operationFromAudit, operationTarget } from '../../../src/audit/target.js';
 import type { AuditRow } from '../../../src/audit/types.js';
 import { RefusedError } from '../../../src/errors.js';
 import { finalizePlan } from '../../../src/plan/plan-file.js';
@@ -132,14 +133,21 @@ describe('applying a reviewed plan', () => {
     });
     expect(h.rows.map((r) => [r.account_id, r.operation, r.target, r.outcome]).sort()).toEqual(
       [
-        ['u1', 'remove-group-membership', 'group:dir-1/g1', 'applied'],
-        ['u1', 'revoke-role', `role:atlassian/user@${JIRA}`, 'applied'],
+        ['u1', 'remove-group-membership', operationTarget(groupOp('g1')), 'applied'],
+        ['u1', 'revoke-role', operationTarget(revokeOp()), 'applied'],
         ['u1', '', JIRA, 'applied'],
-        ['u2', 'remove-group-membership', 'group:dir-1/jira-users', 'applied'],
+        ['u2', 'remove-group-membership', operationTarget(groupOp('jira-users')), 'applied'],
         ['u2', '', JIRA, 'applied'],
       ].sort(),
     );
     expect(h.rows.every((r) => r.phase === 'apply' && r.plan_digest === plan.digest)).toBe(true);
+    // Restore can rebuild each applied operation from its row.
+    expect(
+      h.rows
+        .filter((r) => r.operation !== '')
+        .map((r) => operationFromAudit(r.operation, r.target, 'row'))
+        .filter((op) => op.type === 'revoke-role'),
+    ).toEqual([revokeOp()]);
     expect(h.rows[0]).toMatchObject({
       run_id: 'run-7',
       timestamp: NOW.toISOString(),
