@@ -88,8 +88,8 @@ describe('audit CSV bytes', () => {
       rule_id: 'confluence-keep-140 confluence-inactive-60d',
       last_active: '2026-09-01T10:00:00.000Z',
       inactive_days: '200',
-      target:
-        '{"directoryId":"dir-0001","groupId":"c0c0c0c0-0000-0000-0000-000000000002","groupName":"confluence-users"}',
+      target: 'group:dir-0001/c0c0c0c0-0000-0000-0000-000000000002',
+      detail: 'group "confluence-users": inactive 200 days, longest inactive (keepAtMost 140)',
       policy_commit: '0123456789abcdef0123456789abcdef01234567',
       plan_digest: plan.digest,
       pr_number: '42',
@@ -124,7 +124,7 @@ describe('audit CSV bytes', () => {
     expect(line).toContain(',-2+3@example.com,'.replace('-', "'-"));
     expect(line).toContain(',"\'=HYPERLINK(""http://evil.example"",""click"")",');
     expect(line).toContain(
-      '"inactive 45 days, ""quoted"", with commas; line one\nline two; @SUM(A1:A9)"',
+      ',"group ""\tTabbed, ""group"""": inactive 45 days, ""quoted"", with commas; line one\nline two; @SUM(A1:A9)",',
     );
     const parsed = parseAuditCsv(AUDIT_HEADER + line)[0];
     for (const column of AUDIT_COLUMNS) expect(parsed[column]).not.toMatch(/^[=+\-@\t\r]/);
@@ -141,7 +141,7 @@ describe('reading an audit CSV back', () => {
     expect(unneutralizeCell(hostile.name)).toBe('=HYPERLINK("http://evil.example","click")');
     expect(unneutralizeCell("'plain")).toBe("'plain");
     expect(hostile.detail).toBe(
-      'inactive 45 days, "quoted", with commas; line one\nline two; @SUM(A1:A9)',
+      'group "\tTabbed, "group"": inactive 45 days, "quoted", with commas; line one\nline two; @SUM(A1:A9)',
     );
     expect(formatAuditCsv(rows)).toBe(csv);
     const original = planAuditRows(smallPlan(), CONTEXT);
@@ -181,30 +181,41 @@ describe('reading an audit CSV back', () => {
 describe('operations in the audit', () => {
   it('records each operation so that restore can rebuild it exactly', () => {
     const ops = [
-      { type: 'remove-group-membership', directoryId: 'd', groupId: 'g', groupName: 'a, "b"' },
+      { type: 'remove-group-membership', directoryId: 'd-1', groupId: 'g-1', groupName: 'a: "b"' },
       {
         type: 'revoke-role',
         role: 'atlassian/user',
         resourceId: 'ari:cloud:jira-software::site/1',
       },
-      { type: 'suspend', directoryId: 'd' },
+      { type: 'suspend', directoryId: 'd-1' },
     ] as const;
+    const plan = smallPlan();
     for (const op of ops) {
-      expect(operationFromAudit(op.type, operationTarget(op), 'audit.csv:2')).toEqual(op);
+      const row = actionAuditRow(plan, plan.actions[0], op, {
+        ...CONTEXT,
+        phase: 'apply',
+        outcome: 'applied',
+        detail: 'seat gone after re-read',
+      });
+      expect(operationFromAudit(row.operation, row.target, 'audit.csv:2', row.detail)).toEqual(op);
     }
-    expect(operationTarget(ops[1])).toBe(
-      '{"resourceId":"ari:cloud:jira-software::site/1","role":"atlassian/user"}',
-    );
+    expect(operationTarget(ops[0])).toBe('group:d-1/g-1');
+    expect(operationTarget(ops[1])).toBe('role:atlassian/user@ari:cloud:jira-software::site/1');
+    expect(operationTarget(ops[2])).toBe('directory:d-1');
   });
 
   it('refuses targets that are not what the operation needs', () => {
-    expect(() => operationFromAudit('delete-user', '{}', 'a.csv:9')).toThrow(
-      'a.csv:9: unknown operation "delete-user"',
+    expect(() => operationFromAudit('delete-user', 'directory:d', 'a.csv:9')).toThrow(
+      'a.csv:9: unknown operation (operation "delete-user"',
     );
-    expect(() => operationFromAudit('suspend', 'not json', 'a.csv:9')).toThrow('is not JSON');
-    expect(() => operationFromAudit('suspend', '{}', 'a.csv:9')).toThrow('has no directoryId');
-    expect(() => operationFromAudit('suspend', '{"directoryId":"d","x":1}', 'a.csv:9')).toThrow(
-      'unexpected "x"',
+    expect(() => operationFromAudit('suspend', 'group:d/g', 'a.csv:9')).toThrow(
+      'the target is not directory:<directoryId>',
+    );
+    expect(() => operationFromAudit('revoke-role', 'role:atlassian/user', 'a.csv:9')).toThrow(
+      'the target is not role:<role>@<resourceId>',
+    );
+    expect(() => operationFromAudit('add-group-membership', 'group:g', 'a.csv:9')).toThrow(
+      'the target is not group:<directoryId>/<groupId>',
     );
   });
 

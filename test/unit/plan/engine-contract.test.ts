@@ -43,7 +43,7 @@ function evaluation() {
       aRule({ id: 'confluence-30d', product: 'confluence', inactiveDays: 30 }),
     ],
     products: { 'jira-software': 8.6, confluence: 6.05 },
-    exclude: { accounts: [excludeAccount({ email: 'ceo@example.com', reason: 'Executive' })] },
+    exclude: { accounts: [excludeAccount({ email: 'ceo@example.com' }, { reason: 'Executive' })] },
   });
   return evaluateFor(policy, org, { policyCommit: 'abc123' });
 }
