@@ -17,6 +17,7 @@ import {
   sha256,
   strictObject,
 } from './json-schema.js';
+import { stableJson } from './canonical.js';
 import {
   PLAN_SCHEMA_VERSION,
   type ActivityUnknownEntry,
@@ -248,3 +249,8 @@ export const planJsonSchema: JsonSchema = {
     { restoreOf: true },
   ),
 };
+
+/** The published `schema/plan.schema.json` text (for `scripts/generate.ts`): stable JSON. */
+export function planSchemaJson(): string {
+  return stableJson(planJsonSchema);
+}

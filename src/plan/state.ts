@@ -69,3 +69,8 @@ export function parseState(text: string, source: string): State {
 export function serializeState(state: State): string {
   return stableJson(state);
 }
+
+/** The published `schema/state.schema.json` text (for `scripts/generate.ts`): stable JSON. */
+export function stateSchemaJson(): string {
+  return stableJson(stateJsonSchema);
+}

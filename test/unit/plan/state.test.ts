@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { InputError } from '../../../src/errors.js';
-import { emptyState, parseState, serializeState } from '../../../src/plan/state.js';
+import { planSchemaJson } from '../../../src/plan/plan-schema.js';
+import {
+  emptyState,
+  parseState,
+  serializeState,
+  stateSchemaJson,
+} from '../../../src/plan/state.js';
 import { licenceKey, type State } from '../../../src/plan/types.js';
 
 function expectInputError(fn: () => unknown, fragment: string): void {
@@ -75,5 +81,20 @@ describe('state file', () => {
       'lastApplied',
     );
     expectInputError(() => parseState(text({ extra: 1 }), 's'), 'unknown field "extra"');
+  });
+});
+
+describe('published schemas', () => {
+  it('are stable JSON documents that describe the files', () => {
+    const plan = JSON.parse(planSchemaJson()) as { required: string[]; title: string };
+    expect(plan.title).toBe('atlassian-license-policy plan file');
+    expect(plan.required).toContain('digest');
+    expect(planSchemaJson().endsWith('}\n')).toBe(true);
+    expect((JSON.parse(stateSchemaJson()) as { required: string[] }).required).toEqual([
+      'schemaVersion',
+      'orgId',
+      'licensedSince',
+      'lastApplied',
+    ]);
   });
 });
