@@ -5,9 +5,8 @@
  */
 import type { AtlassianClient } from '../atlassian/client.js';
 import {
-  readApiTokenUse,
+  addCandidateReads,
   readSnapshot,
-  readUserRoles,
   type SnapshotProgress,
 } from '../atlassian/snapshot-reader.js';
 import { assertPolicyMatchesOrg, evaluate, findCandidates } from '../engine/index.js';
@@ -44,44 +43,25 @@ const MAX_CANDIDATE_ROUNDS = 5;
 /** Reads the org and evaluates the policy: the plan body, the snapshot it came from, and the next state. */
 export async function evaluateOrg(options: EvaluateOrgOptions): Promise<OrgEvaluation> {
   const { policy, client, state, now, onProgress } = options;
-  const snapshot = await readSnapshot(client, policy, {
+  const read = await readSnapshot(client, policy, {
     now,
     onProgress: onProgress ? snapshotProgressReporter(onProgress) : undefined,
     signal: options.signal,
   });
-  assertPolicyMatchesOrg(policy, snapshot);
+  assertPolicyMatchesOrg(policy, read);
 
+  let snapshot = read;
   for (let round = 1; ; round++) {
     const wanted = findCandidates(policy, snapshot, state, now);
-    const unavailable = new Set(snapshot.apiTokenUnavailable ?? []);
-    const roles = wanted.roleReads.filter((id) => !Object.hasOwn(snapshot.userRoles, id));
-    const tokens = wanted.apiTokenReads.filter(
-      (id) => !Object.hasOwn(snapshot.apiTokenLastUsed, id) && !unavailable.has(id),
-    );
-    if (roles.length === 0 && tokens.length === 0) break;
+    const added = await addCandidateReads(client, snapshot, wanted, { signal: options.signal });
+    if (added.reads === 0) break;
     if (round > MAX_CANDIDATE_ROUNDS) {
       throw new Error(
         `the candidates kept changing after ${MAX_CANDIDATE_ROUNDS} rounds of reads; no plan was made`,
       );
     }
-    onProgress?.(
-      `reading access paths of ${roles.length} candidate(s)` +
-        (tokens.length > 0 ? ` and API-token use of ${tokens.length}` : ''),
-    );
-    const [roleAssignments, tokenUse] = await Promise.all([
-      roles.length > 0 ? readUserRoles(client, roles, { signal: options.signal }) : undefined,
-      tokens.length > 0 ? readApiTokenUse(client, tokens, { signal: options.signal }) : undefined,
-    ]);
-    if (roleAssignments) Object.assign(snapshot.userRoles, roleAssignments);
-    if (tokenUse) {
-      Object.assign(snapshot.apiTokenLastUsed, tokenUse.lastUsed);
-      if (tokenUse.unavailable.length > 0) {
-        snapshot.apiTokenUnavailable = [...unavailable, ...tokenUse.unavailable].sort();
-      }
-      for (const warning of tokenUse.warnings) {
-        if (!snapshot.warnings.includes(warning)) snapshot.warnings.push(warning);
-      }
-    }
+    onProgress?.(`read the access paths and API-token use of ${added.reads} candidate account(s)`);
+    snapshot = added.snapshot;
   }
 
   const evaluation = evaluate({ policy, snapshot, state, now, policyCommit: options.policyCommit });
