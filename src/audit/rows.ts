@@ -5,7 +5,7 @@
  * columns the same way.
  */
 import type { Operation, Plan, PlanAction } from '../plan/types.js';
-import { operationDetail, operationTarget } from './target.js';
+import { operationTarget } from './target.js';
 import { AUDIT_COLUMNS, type AuditOutcome, type AuditPhase, type AuditRow } from './types.js';
 
 /** ISO 8601 UTC with milliseconds, `2026-11-30T06:00:00.000Z`. */
@@ -83,7 +83,7 @@ export function actionAuditRow(
     operation: operation === null ? '' : operation.type,
     target: operation === null ? action.resourceId : operationTarget(operation),
     outcome: fields.outcome,
-    detail: operationDetail(operation, fields.detail ?? actionDetail(action)),
+    detail: fields.detail ?? actionDetail(action),
   };
 }
 

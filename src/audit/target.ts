@@ -1,91 +1,59 @@
 /**
- * The audit's `operation` and `target` columns. `operation` is the operation type; `target` names
- * what it acts on, short and machine-readable, in the form the apply rows already use:
- *
- * - group operations: `group:<directoryId>/<groupId>` (the group's name leads `detail`:
- *   `group "<name>": …`);
- * - role operations: `role:<role>@<resourceId>`;
- * - suspend / restore-user: `directory:<directoryId>`.
- *
- * Rows about a licence rather than an operation (protected, upcoming, needs-review) have an empty
- * operation and the licence's resource id as target. Restore reads `applied` rows back into
- * operations with `operationFromAudit`.
+ * The audit's `operation` and `target` columns: `operation` is the operation type, `target` the
+ * rest of the operation as RFC 8785 canonical JSON (`{"directoryId":"…","groupId":"…",
+ * "groupName":"…"}`). JSON rather than a compact path because the row must be enough on its own
+ * for restore to rebuild exactly what an apply removed — group name included — without parsing
+ * free text; and an auditor can read it. Rows about a licence rather than an operation
+ * (protected, upcoming, needs-review) have an empty operation and the licence's resource id as
+ * target.
  */
 import { InputError } from '../errors.js';
+import { canonicalJson } from '../plan/canonical.js';
 import type { Operation } from '../plan/types.js';
 
-export function operationTarget(op: Operation): string {
-  switch (op.type) {
-    case 'remove-group-membership':
-    case 'add-group-membership':
-      return `group:${op.directoryId}/${op.groupId}`;
-    case 'revoke-role':
-    case 'assign-role':
-      return `role:${op.role}@${op.resourceId}`;
-    case 'suspend':
-    case 'restore-user':
-      return `directory:${op.directoryId}`;
+export function operationTarget(operation: Operation): string {
+  const { type: _type, ...rest } = operation;
+  return canonicalJson(rest);
+}
+
+const FIELDS: Record<Operation['type'], readonly string[]> = {
+  'remove-group-membership': ['directoryId', 'groupId', 'groupName'],
+  'add-group-membership': ['directoryId', 'groupId', 'groupName'],
+  'revoke-role': ['role', 'resourceId'],
+  'assign-role': ['role', 'resourceId'],
+  suspend: ['directoryId'],
+  'restore-user': ['directoryId'],
+};
+
+const OPTIONAL: Partial<Record<Operation['type'], readonly string[]>> = {
+  'remove-group-membership': ['blockedBy'],
+};
+
+/** The operation an audit row records; `InputError` (naming `where`) when it is not one. */
+export function operationFromAudit(operation: string, target: string, where: string): Operation {
+  const fields = FIELDS[operation as Operation['type']];
+  if (fields === undefined) {
+    throw new InputError(`${where}: unknown operation ${JSON.stringify(operation)}`);
   }
-}
-
-/** What a reader needs beyond the target: the group's name, as `detail` starts. */
-export function operationLabel(op: Operation): string {
-  return op.type === 'remove-group-membership' || op.type === 'add-group-membership'
-    ? `group "${op.groupName}"`
-    : '';
-}
-
-/** `group "<name>": <text>` when the operation has a label; the text alone otherwise. */
-export function operationDetail(op: Operation | null, text: string): string {
-  const label = op === null ? '' : operationLabel(op);
-  return label === '' ? text : `${label}: ${text}`;
-}
-
-/** The group name a row's `detail` starts with (`group "<name>": …`), or null. */
-export function groupNameFromDetail(detail: string): string | null {
-  const match = /^group "(.*?)"(?::|$)/s.exec(detail);
-  return match === null ? null : match[1];
-}
-
-/**
- * The operation an audit row records; `InputError` naming `where` when the row is not one.
- * Group operations take their name from the row's `detail` (empty when it does not say).
- */
-export function operationFromAudit(
-  operation: string,
-  target: string,
-  where: string,
-  detail = '',
-): Operation {
-  const bad = (what: string): InputError =>
-    new InputError(
-      `${where}: ${what} (operation ${JSON.stringify(operation)}, target ${JSON.stringify(target)})`,
-    );
-  switch (operation) {
-    case 'remove-group-membership':
-    case 'add-group-membership': {
-      const match = /^group:(.+)\/([^/]+)$/.exec(target);
-      if (match === null) throw bad('the target is not group:<directoryId>/<groupId>');
-      return {
-        type: operation,
-        directoryId: match[1],
-        groupId: match[2],
-        groupName: groupNameFromDetail(detail) ?? '',
-      };
-    }
-    case 'revoke-role':
-    case 'assign-role': {
-      const match = /^role:([^@]+)@(.+)$/.exec(target);
-      if (match === null) throw bad('the target is not role:<role>@<resourceId>');
-      return { type: operation, role: match[1], resourceId: match[2] };
-    }
-    case 'suspend':
-    case 'restore-user': {
-      const match = /^directory:(.+)$/.exec(target);
-      if (match === null) throw bad('the target is not directory:<directoryId>');
-      return { type: operation, directoryId: match[1] };
-    }
-    default:
-      throw bad('unknown operation');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(target);
+  } catch {
+    throw new InputError(`${where}: the target of a ${operation} row is not JSON`);
   }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new InputError(`${where}: the target of a ${operation} row is not a JSON object`);
+  }
+  const record = parsed as Record<string, unknown>;
+  const allowed = new Set([...fields, ...(OPTIONAL[operation as Operation['type']] ?? [])]);
+  for (const key of Object.keys(record)) {
+    if (!allowed.has(key)) throw new InputError(`${where}: unexpected "${key}" in the target`);
+  }
+  for (const key of fields) {
+    const value = record[key];
+    if (typeof value !== 'string' || (value === '' && key !== 'groupName')) {
+      throw new InputError(`${where}: the target has no ${key}`);
+    }
+  }
+  return { type: operation, ...record } as Operation;
 }

@@ -88,8 +88,9 @@ describe('audit CSV bytes', () => {
       rule_id: 'confluence-keep-140 confluence-inactive-60d',
       last_active: '2026-09-01T10:00:00.000Z',
       inactive_days: '200',
-      target: 'group:dir-0001/c0c0c0c0-0000-0000-0000-000000000002',
-      detail: 'group "confluence-users": inactive 200 days, longest inactive (keepAtMost 140)',
+      target:
+        '{"directoryId":"dir-0001","groupId":"c0c0c0c0-0000-0000-0000-000000000002","groupName":"confluence-users"}',
+      detail: 'inactive 200 days, longest inactive (keepAtMost 140)',
       policy_commit: '0123456789abcdef0123456789abcdef01234567',
       plan_digest: plan.digest,
       pr_number: '42',
@@ -124,7 +125,7 @@ describe('audit CSV bytes', () => {
     expect(line).toContain(',-2+3@example.com,'.replace('-', "'-"));
     expect(line).toContain(',"\'=HYPERLINK(""http://evil.example"",""click"")",');
     expect(line).toContain(
-      ',"group ""\tTabbed, ""group"""": inactive 45 days, ""quoted"", with commas; line one\nline two; @SUM(A1:A9)",',
+      '"inactive 45 days, ""quoted"", with commas; line one\nline two; @SUM(A1:A9)"',
     );
     const parsed = parseAuditCsv(AUDIT_HEADER + line)[0];
     for (const column of AUDIT_COLUMNS) expect(parsed[column]).not.toMatch(/^[=+\-@\t\r]/);
@@ -141,7 +142,7 @@ describe('reading an audit CSV back', () => {
     expect(unneutralizeCell(hostile.name)).toBe('=HYPERLINK("http://evil.example","click")');
     expect(unneutralizeCell("'plain")).toBe("'plain");
     expect(hostile.detail).toBe(
-      'group "\tTabbed, "group"": inactive 45 days, "quoted", with commas; line one\nline two; @SUM(A1:A9)',
+      'inactive 45 days, "quoted", with commas; line one\nline two; @SUM(A1:A9)',
     );
     expect(formatAuditCsv(rows)).toBe(csv);
     const original = planAuditRows(smallPlan(), CONTEXT);
@@ -179,9 +180,9 @@ describe('reading an audit CSV back', () => {
 });
 
 describe('operations in the audit', () => {
-  it('records each operation so that restore can rebuild it exactly', () => {
+  it('records each operation so that restore can rebuild it exactly from the row alone', () => {
     const ops = [
-      { type: 'remove-group-membership', directoryId: 'd-1', groupId: 'g-1', groupName: 'a: "b"' },
+      { type: 'remove-group-membership', directoryId: 'd-1', groupId: 'g-1', groupName: 'a, "b"' },
       {
         type: 'revoke-role',
         role: 'atlassian/user',
@@ -197,25 +198,30 @@ describe('operations in the audit', () => {
         outcome: 'applied',
         detail: 'seat gone after re-read',
       });
-      expect(operationFromAudit(row.operation, row.target, 'audit.csv:2', row.detail)).toEqual(op);
+      const [back] = parseAuditCsv(AUDIT_HEADER + formatAuditRow(row));
+      expect(operationFromAudit(back.operation, back.target, 'audit.csv:2')).toEqual(op);
     }
-    expect(operationTarget(ops[0])).toBe('group:d-1/g-1');
-    expect(operationTarget(ops[1])).toBe('role:atlassian/user@ari:cloud:jira-software::site/1');
-    expect(operationTarget(ops[2])).toBe('directory:d-1');
+    expect(operationTarget(ops[0])).toBe(
+      '{"directoryId":"d-1","groupId":"g-1","groupName":"a, \\"b\\""}',
+    );
+    expect(operationTarget(ops[1])).toBe(
+      '{"resourceId":"ari:cloud:jira-software::site/1","role":"atlassian/user"}',
+    );
+    expect(operationTarget(ops[2])).toBe('{"directoryId":"d-1"}');
   });
 
   it('refuses targets that are not what the operation needs', () => {
-    expect(() => operationFromAudit('delete-user', 'directory:d', 'a.csv:9')).toThrow(
-      'a.csv:9: unknown operation (operation "delete-user"',
+    expect(() => operationFromAudit('delete-user', '{}', 'a.csv:9')).toThrow(
+      'a.csv:9: unknown operation "delete-user"',
     );
-    expect(() => operationFromAudit('suspend', 'group:d/g', 'a.csv:9')).toThrow(
-      'the target is not directory:<directoryId>',
+    expect(() => operationFromAudit('suspend', 'not json', 'a.csv:9')).toThrow('is not JSON');
+    expect(() => operationFromAudit('suspend', '[]', 'a.csv:9')).toThrow('not a JSON object');
+    expect(() => operationFromAudit('suspend', '{}', 'a.csv:9')).toThrow('has no directoryId');
+    expect(() => operationFromAudit('revoke-role', '{"role":"atlassian/user"}', 'a.csv:9')).toThrow(
+      'has no resourceId',
     );
-    expect(() => operationFromAudit('revoke-role', 'role:atlassian/user', 'a.csv:9')).toThrow(
-      'the target is not role:<role>@<resourceId>',
-    );
-    expect(() => operationFromAudit('add-group-membership', 'group:g', 'a.csv:9')).toThrow(
-      'the target is not group:<directoryId>/<groupId>',
+    expect(() => operationFromAudit('suspend', '{"directoryId":"d","x":1}', 'a.csv:9')).toThrow(
+      'unexpected "x"',
     );
   });
 
