@@ -128,7 +128,9 @@ const worldArb = fc.record({
 
 type World = { policy: Policy; snapshot: Snapshot; state: State | null };
 
-function build(w: fc.Infer<typeof worldArb>): World {
+type WorldSpec = typeof worldArb extends fc.Arbitrary<infer T> ? T : never;
+
+function build(w: WorldSpec): World {
   const org = anOrg()
     .withJiraAndConfluence()
     .withResource('jira-beta', { product: 'jira-software', site: 'beta.atlassian.net' });
@@ -138,14 +140,14 @@ function build(w: fc.Infer<typeof worldArb>): World {
     for (const handle of g.grants) grants[handle] = g.extraRole ? [g.role, g.extraRole] : [g.role];
     org.withGroup(`group-${i}`, {
       grants,
-      externalSynced: g.idp && i % 3 === 0,
-      modifiable: g.modifiable || i % 2 === 0,
+      externalSynced: g.idp,
+      modifiable: g.modifiable,
     });
   });
   const userIds = w.users.map((_, i) => `u${String(i).padStart(2, '0')}`);
   const licences: Array<{ accountId: string; resourceId: string; since: string }> = [];
   w.users.forEach((u, i) => {
-    const id = userIds[i]!;
+    const id = userIds[i];
     const email =
       u.email === 'hidden'
         ? null
@@ -204,7 +206,7 @@ function build(w: fc.Infer<typeof worldArb>): World {
       scope: {
         groups: r.scopeGroup === undefined ? [] : [groupName(r.scopeGroup)],
         emailDomains: r.scopeDomain === undefined ? [] : [r.scopeDomain],
-        claimStatus: r.claim as 'any' | 'managed' | 'unmanaged',
+        claimStatus: r.claim,
       },
     }),
   );
