@@ -89,14 +89,12 @@ describe('client writes against the sandbox', () => {
     expect(await holds()).toBe(true);
 
     const org = `/admin/v2/orgs/${sandbox.orgId}`;
-    const writes = sandbox
-      .writes()
-      .map((w) => ({
-        method: w.method,
-        path: decodeURIComponent(w.path),
-        body: w.body,
-        status: w.status,
-      }));
+    const writes = sandbox.writes().map((w) => ({
+      method: w.method,
+      path: decodeURIComponent(w.path),
+      body: w.body,
+      status: w.status,
+    }));
     expect(writes).toEqual([
       {
         method: 'DELETE',
