@@ -9,10 +9,11 @@ import path from 'node:path';
 import { applyAuditRow } from '../apply/audit-rows.js';
 import { AtlassianClient } from '../atlassian/client.js';
 import { AUDIT_COLUMNS, type AuditRow } from '../audit/types.js';
-import { assertPolicyMatchesOrg, evaluate } from '../engine/index.js';
+import { assertPolicyMatchesOrg, evaluate, findCandidates } from '../engine/index.js';
 import { finalizePlan, serializePlan } from '../plan/plan-file.js';
 import { redactFreeText } from '../plan/redact.js';
 import type { Plan, PlanBody } from '../plan/types.js';
+import type { Snapshot, UserResourceRoles } from '../snapshot/types.js';
 import { loadPolicy } from '../policy/load.js';
 import { applyPlan } from '../run/apply-run.js';
 import { evaluateOrg } from '../run/plan-run.js';
@@ -173,6 +174,23 @@ export function realPipelines(): Pipelines {
       const policy = await loadPolicy(input.policyDir, { displayRoot: input.root });
       const snapshot = await readSnapshotNdjson(input.snapshotFile);
       assertPolicyMatchesOrg(policy, snapshot);
+      // A preview cannot read Atlassian: access paths the snapshot lacks are inferred from
+      // groups, and API-token use it did not read counts as unknown (never as "not used").
+      for (let round = 0; round < 5; round++) {
+        const wanted = findCandidates(policy, snapshot, input.state, input.now);
+        const missingRoles = wanted.roleReads.filter(
+          (id) => !Object.hasOwn(snapshot.userRoles, id),
+        );
+        const unavailable = new Set(snapshot.apiTokenUnavailable ?? []);
+        const missingTokens = wanted.apiTokenReads.filter(
+          (id) => !Object.hasOwn(snapshot.apiTokenLastUsed, id) && !unavailable.has(id),
+        );
+        if (missingRoles.length === 0 && missingTokens.length === 0) break;
+        inferRoles(snapshot, missingRoles);
+        if (missingTokens.length > 0) {
+          snapshot.apiTokenUnavailable = [...unavailable, ...missingTokens].sort();
+        }
+      }
       const evaluation = evaluate({
         policy,
         snapshot,
@@ -244,4 +262,54 @@ function planAuditRows(plan: Plan, body: PlanBody, runId: string, now: Date): Au
     });
   }
   return rows;
+}
+
+/**
+ * For a preview only: the role assignments of accounts the snapshot did not read, inferred from
+ * their groups' grants (`group_direct`) and, for a seat no group explains, a direct grant. The
+ * next plan run reads them for real; the preview comment says it is computed from the snapshot.
+ */
+export function inferRoles(snapshot: Snapshot, accountIds: readonly string[]): void {
+  const groups = new Map(snapshot.groups.map((g) => [g.id, g]));
+  const resources = new Map(snapshot.resources.map((r) => [r.id, r]));
+  const users = new Map(snapshot.users.map((u) => [u.accountId, u]));
+  for (const accountId of accountIds) {
+    const user = users.get(accountId);
+    const byResource = new Map<string, UserResourceRoles>();
+    const add = (
+      resourceId: string,
+      product: string,
+      directoryId: string | null,
+      role: string,
+      method: string,
+    ) => {
+      let entry = byResource.get(resourceId);
+      if (!entry)
+        byResource.set(resourceId, (entry = { resourceId, product, directoryId, roles: [] }));
+      const known = entry.roles.find((r) => r.role === role);
+      if (!known) entry.roles.push({ role, methods: [method] });
+      else if (!known.methods.includes(method)) known.methods.push(method);
+    };
+    for (const groupId of user?.groupIds ?? []) {
+      const group = groups.get(groupId.replace(/^ari:cloud:identity::group\//, ''));
+      for (const ra of group?.roleAssignments ?? []) {
+        for (const role of ra.roles)
+          add(ra.resourceId, ra.product, group!.directoryId, role, 'group_direct');
+      }
+    }
+    for (const resourceId of user?.licensedOn ?? []) {
+      const seat = byResource
+        .get(resourceId)
+        ?.roles.some((r) => r.role === 'atlassian/user' || r.role === 'atlassian/admin');
+      if (!seat)
+        add(
+          resourceId,
+          resources.get(resourceId)?.product ?? '',
+          user?.directoryIds[0] ?? null,
+          'atlassian/user',
+          'direct',
+        );
+    }
+    snapshot.userRoles[accountId] = [...byResource.values()];
+  }
 }

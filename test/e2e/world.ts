@@ -6,7 +6,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
+import {
+  startSandbox,
+  type RunningSandbox,
+  type SandboxOptions,
+} from '../../src/sandbox/server.js';
+import type { Plan } from '../../src/plan/types.js';
 import { startFakeArtifacts, type FakeArtifacts } from '../support/fake-artifacts.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { ROOT, runAction, type RunResult } from '../support/runner.js';
@@ -16,6 +21,8 @@ export const NOW = new Date('2026-11-30T06:00:00Z');
 
 export interface World {
   sandbox: RunningSandbox;
+  /** The options the sandbox reads on every request: a test may change its latency mid-run. */
+  sandboxOptions: SandboxOptions;
   github: FakeGitHub;
   artifacts: FakeArtifacts;
   nextRunId: () => number;
@@ -27,7 +34,8 @@ export const EXAMPLE_POLICY = readFileSync(path.join(ROOT, 'policies/license-pol
 export async function startWorld(
   options: { users?: number; policy?: string } = {},
 ): Promise<World> {
-  const sandbox = await startSandbox({ users: options.users ?? 2000, seed: 7 });
+  const sandboxOptions: SandboxOptions = { users: options.users ?? 2000, seed: 7 };
+  const sandbox = await startSandbox(sandboxOptions);
   const artifacts = await startFakeArtifacts();
   const github = await startFakeGitHub({
     token: GITHUB_TOKEN,
@@ -40,6 +48,7 @@ export async function startWorld(
   let runId = 1000;
   return {
     sandbox,
+    sandboxOptions,
     github,
     artifacts,
     nextRunId: () => ++runId,
@@ -101,4 +110,80 @@ export async function runJob(
 /** What a failed step shows in its log, for assertion messages. */
 export function logOf(result: RunResult): string {
   return `exit ${String(result.exitCode)}\n--- stdout ---\n${result.stdout.slice(-4000)}\n--- stderr ---\n${result.stderr.slice(-4000)}`;
+}
+
+/** The example policy with a limit loose enough that a small sandbox org's plan is not blocked. */
+export const E2E_POLICY = EXAMPLE_POLICY.replace(
+  /maxRemovalsPercent: \d+/,
+  'maxRemovalsPercent: 60',
+);
+
+/** The requests apply must send for the planned actions of a plan, and nothing else. */
+export function expectedWrites(plan: Plan, orgId: string): string[] {
+  const writes: string[] = [];
+  for (const action of plan.actions) {
+    if (action.status !== 'planned') continue;
+    for (const op of action.operations) {
+      const account = action.accountId;
+      switch (op.type) {
+        case 'remove-group-membership':
+          writes.push(
+            `DELETE /admin/v2/orgs/${orgId}/directories/${op.directoryId}/groups/${op.groupId}/memberships/${account}`,
+          );
+          break;
+        case 'revoke-role':
+          writes.push(
+            `POST /admin/v1/orgs/${orgId}/users/${account}/roles/revoke ${JSON.stringify({ role: op.role, resource: op.resourceId })}`,
+          );
+          break;
+        case 'suspend':
+          writes.push(
+            `POST /admin/v2/orgs/${orgId}/directories/${op.directoryId}/users/${account}/suspend`,
+          );
+          break;
+        default:
+          throw new Error(`unexpected operation ${op.type}`);
+      }
+    }
+  }
+  return writes.sort();
+}
+
+/** The sandbox's write requests, in the same form. */
+export function actualWrites(world: World): string[] {
+  return world.sandbox
+    .writes()
+    .map((w) => `${w.method} ${w.path}${w.body === undefined ? '' : ` ${JSON.stringify(w.body)}`}`)
+    .sort();
+}
+
+/**
+ * Every text the product wrote anywhere a person or a log could read it: the runs' logs,
+ * summaries, outputs and post steps, every file on every branch, PR titles and bodies,
+ * comments, artifacts' contents, and the audit CSVs on the runner.
+ */
+export function everythingWritten(world: World, runs: RunResult[]): string[] {
+  const texts: string[] = [];
+  for (const run of runs) {
+    texts.push(run.everything);
+    const csv = run.outputs['audit-csv'];
+    if (csv) {
+      try {
+        texts.push(readFileSync(csv, 'utf8'));
+      } catch {
+        // No rows were written in that run.
+      }
+    }
+  }
+  for (const branch of world.github.branches.keys()) {
+    texts.push(...Object.values(world.github.files(branch)));
+  }
+  for (const pr of world.github.pulls) texts.push(pr.title, pr.body ?? '');
+  for (const comment of world.github.comments) texts.push(comment.body);
+  for (const artifact of world.artifacts.artifacts) {
+    if (!artifact.finalized) continue;
+    for (const bytes of Object.values(world.artifacts.files(artifact)))
+      texts.push(bytes.toString('utf8'));
+  }
+  return texts;
 }

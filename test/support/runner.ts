@@ -47,6 +47,8 @@ export interface RunResult extends StepResult {
   post: StepResult | null;
   /** Everything the run printed or wrote, for scans (logs, summary, outputs, post step). */
   everything: string;
+  /** The main step's environment, as the runner gave it. */
+  env: Record<string, string>;
 }
 
 export interface RunOptions {
@@ -340,5 +342,6 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     state,
     post,
     everything,
+    env: base,
   };
 }
