@@ -80,6 +80,15 @@ export function dryRunExecutor(): Executor {
 export interface LiveExecutorOptions {
   /** Actions written at once. Default 4. */
   concurrency?: number;
+  /**
+   * Atlassian's directory is eventually consistent: seats still held at the first verification
+   * read are read again this many times before they count as unverified. Default 2.
+   */
+  verifyRereads?: number;
+  /** Wait before each re-read. Default 2,000 ms. */
+  verifyDelayMs?: number;
+  /** Injected so tests do not wait. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -118,7 +127,17 @@ export function liveExecutor(writer: SeatWriter, options: LiveExecutorOptions = 
       hooks.onProgress?.(done, decisions.length);
     });
 
-    const held = await readSeats(writer, decisions);
+    // Actions with a failed write are failed or partial whatever a re-read says: not worth a wait.
+    const recheck = new Set(
+      decisions
+        .filter((_d, i) => !(writes[i] ?? []).some((w) => w.status === 'failed'))
+        .map((d) => d.action.accountId),
+    );
+    const held = await readSeats(writer, decisions, recheck, {
+      rereads: Math.max(0, options.verifyRereads ?? 2),
+      delayMs: options.verifyDelayMs ?? 2_000,
+      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    });
     return decisions.map((decision, index) => {
       const result = settle(decision, writes[index] ?? [], held);
       for (const r of result.operations) {
@@ -155,6 +174,8 @@ type SeatsHeld = Map<string, ReadonlySet<string> | { error: string }>;
 async function readSeats(
   writer: SeatWriter,
   decisions: readonly ExecuteDecision[],
+  recheck: ReadonlySet<string>,
+  retry: { rereads: number; delayMs: number; sleep: (ms: number) => Promise<void> },
 ): Promise<SeatsHeld> {
   const accountsByResource = new Map<string, Set<string>>();
   for (const d of decisions) {
@@ -165,11 +186,34 @@ async function readSeats(
     }
   }
   const held: SeatsHeld = new Map();
-  for (const [resourceId, accounts] of accountsByResource) {
+  const read = async (resourceId: string, accounts: readonly string[]) => {
     try {
-      held.set(resourceId, await writer.seatsHeld(resourceId, [...accounts]));
+      return await writer.seatsHeld(resourceId, accounts);
     } catch (error: unknown) {
-      held.set(resourceId, { error: messageOf(error) });
+      return { error: messageOf(error) };
+    }
+  };
+  for (const [resourceId, accounts] of accountsByResource) {
+    held.set(resourceId, await read(resourceId, [...accounts]));
+  }
+  // Only seats still held are read again, and only for actions whose writes all went through;
+  // a failed first read is not retried (it is reported).
+  for (let attempt = 0; attempt < retry.rereads; attempt++) {
+    const pending: Array<[string, string[], ReadonlySet<string>]> = [];
+    for (const [resourceId, seats] of held) {
+      if ('error' in seats) continue;
+      const again = [...seats].filter((a) => recheck.has(a));
+      if (again.length > 0) pending.push([resourceId, again, seats]);
+    }
+    if (pending.length === 0) break;
+    await retry.sleep(retry.delayMs);
+    for (const [resourceId, accounts, seats] of pending) {
+      const again = await read(resourceId, accounts);
+      // A failed re-read leaves the last answer: still held, so not verified.
+      if ('error' in again) continue;
+      // Accounts not re-read keep what the first read said.
+      const reread = new Set(accounts);
+      held.set(resourceId, new Set([...seats].filter((a) => !reread.has(a) || again.has(a))));
     }
   }
   return held;

@@ -7,7 +7,12 @@ import type { AtlassianClient } from '../atlassian/client.js';
 import { readCurrentSeats } from '../atlassian/snapshot-reader.js';
 import { applyReviewedPlan, type AppliedPlan } from '../apply/apply.js';
 import type { ApplyAuditContext } from '../apply/audit-rows.js';
-import { dryRunExecutor, liveExecutor, type SeatWriter } from '../apply/executor.js';
+import {
+  dryRunExecutor,
+  liveExecutor,
+  type LiveExecutorOptions,
+  type SeatWriter,
+} from '../apply/executor.js';
 import type { AuditRow } from '../audit/types.js';
 import { renderApplyMarkdown, type RenderApplyOptions } from '../plan/render-apply.js';
 import type { Plan, State } from '../plan/types.js';
@@ -42,6 +47,8 @@ export interface ApplyPlanOptions {
   onProgress?: ProgressListener;
   /** How to render the result (default: no redaction, PR comment limit). */
   markdown?: RenderApplyOptions;
+  /** Re-reads of seats still held after the writes (eventual consistency); tests inject `sleep`. */
+  verify?: Pick<LiveExecutorOptions, 'verifyRereads' | 'verifyDelayMs' | 'sleep'>;
 }
 
 export interface AppliedPlanRun extends AppliedPlan {
@@ -65,6 +72,7 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<AppliedPlanR
   const executor = options.dryRun
     ? dryRunExecutor()
     : liveExecutor(atlassianSeatWriter(options.client), {
+        ...options.verify,
         concurrency: options.concurrency ?? DEFAULT_APPLY_CONCURRENCY,
       });
   const applied = await applyReviewedPlan({

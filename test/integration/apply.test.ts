@@ -49,6 +49,8 @@ function runApply(plan: Plan, state: State, overrides: Partial<ApplyPlanOptions>
     overrideLimits: false,
     audit: audit.audit,
     auditContext: { runId: 'run-1' },
+    // Re-reads of seats still held happen at once: no test waits in real time.
+    verify: { sleep: () => Promise.resolve() },
     ...overrides,
   });
   return { run, rows: audit.rows };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   dryRunExecutor,
-  liveExecutor,
+  liveExecutor as realLiveExecutor,
+  type LiveExecutorOptions,
   type ExecutedAction,
   type OperationResult,
   type SeatWriter,
@@ -10,6 +11,17 @@ import type { ExecuteDecision } from '../../../src/apply/intersect.js';
 import { operationKey } from '../../../src/apply/operations.js';
 import type { Operation, PlanAction } from '../../../src/plan/types.js';
 import { JIRA, action, groupOp, revokeOp } from './builders.js';
+
+/** The live executor with an instant sleep, recording the waits it asked for. */
+const waits: number[] = [];
+const liveExecutor = (writer: SeatWriter, options: LiveExecutorOptions = {}) =>
+  realLiveExecutor(writer, {
+    sleep: (ms) => {
+      waits.push(ms);
+      return Promise.resolve();
+    },
+    ...options,
+  });
 
 const decide = (a: PlanAction): ExecuteDecision => ({
   kind: 'execute',
@@ -37,7 +49,11 @@ function fakeDirectory(options: {
   seatReadFails?: boolean;
   /** Seats that stay even after every write succeeded (Atlassian did not apply it). */
   sticky?: string[];
+  /** Seats that still show in this many reads after their removal (eventual consistency). */
+  staleReads?: number;
 }) {
+  let staleReads = options.staleReads ?? 0;
+  const removed = new Set<string>();
   const held = new Set(options.held);
   const writes: string[] = [];
   const seatReads: Array<{ resourceId: string; accountIds: string[] }> = [];
@@ -57,12 +73,19 @@ function fakeDirectory(options: {
         held.delete(accountId);
         throw new LostAnswer('HTTP 503 after 2 attempts; the request may have taken effect');
       }
-      if (!options.sticky?.includes(accountId)) held.delete(accountId);
+      if (!options.sticky?.includes(accountId)) {
+        held.delete(accountId);
+        removed.add(accountId);
+      }
     },
     seatsHeld(resourceId, accountIds) {
       seatReads.push({ resourceId, accountIds: [...accountIds] });
       if (options.seatReadFails) return Promise.reject(new Error('users/search 503'));
-      return Promise.resolve(new Set(accountIds.filter((a) => held.has(a))));
+      const stale = staleReads > 0;
+      staleReads -= 1;
+      return Promise.resolve(
+        new Set(accountIds.filter((a) => held.has(a) || (stale && removed.has(a)))),
+      );
     },
   };
   return { writer, writes, seatReads, maxInFlight: () => maxInFlight };
@@ -196,10 +219,33 @@ describe('the live executor', () => {
     expect(seen.operations.map((o) => o.result.outcome)).toEqual(['applied']);
   });
 
+  it('reads again a seat the directory still shows right after its removal', async () => {
+    waits.length = 0;
+    const dir = fakeDirectory({ held: ['u1', 'u2'], staleReads: 2 });
+    const results = await liveExecutor(dir.writer)(
+      [decide(action({ accountId: 'u1' })), decide(action({ accountId: 'u2' }))],
+      {},
+    );
+    expect(results.map((r) => r.outcome)).toEqual(['applied', 'applied']);
+    expect(dir.seatReads).toHaveLength(3);
+    expect(waits).toEqual([2000, 2000]);
+  });
+
+  it('does not wait to re-read the seat of an action whose write failed', async () => {
+    waits.length = 0;
+    const dir = fakeDirectory({ held: ['u1'], answer: () => 'fail' });
+    const [result] = await liveExecutor(dir.writer)([decide(action({ accountId: 'u1' }))], {});
+    expect(result.outcome).toBe('failed');
+    expect(dir.seatReads).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+
   it('reports accepted writes that left the seat in place as unverified', async () => {
     const dir = fakeDirectory({ held: ['u1'], sticky: ['u1'] });
     const [result] = await liveExecutor(dir.writer)([decide(action({ accountId: 'u1' }))], {});
     expect(result.outcome).toBe('unverified');
+    // The first read and two re-reads.
+    expect(dir.seatReads).toHaveLength(3);
     expect(result.detail).toContain(`still held on ${JIRA}`);
   });
 
