@@ -364,13 +364,16 @@ export function generateOrg(options: GenerateOptions = {}): OrgModel {
   while (kinds.length < total) kinds.push('employee');
   prng.shuffle(kinds);
 
-  const usedEmails = new Map<string, number>();
-  const emailFor = (first: string, last: string, domain: string): string => {
-    const base = `${first}.${last}`.toLowerCase();
-    const key = `${base}@${domain}`;
-    const n = usedEmails.get(key) ?? 0;
-    usedEmails.set(key, n + 1);
-    return n === 0 ? key : `${base}${n + 1}@${domain}`;
+  // Names are interned (2,500 combinations); emails count repeats per name and domain.
+  const fullNames = FIRST.map((f) => LAST.map((l) => `${f} ${l}`));
+  const emailBases = FIRST.map((f) => LAST.map((l) => `${f}.${l}`.toLowerCase()));
+  const emailRepeats = new Map<string, Uint16Array>();
+  const emailFor = (fi: number, li: number, domain: string): string => {
+    let repeats = emailRepeats.get(domain);
+    if (!repeats) emailRepeats.set(domain, (repeats = new Uint16Array(FIRST.length * LAST.length)));
+    const n = repeats[fi * LAST.length + li]++;
+    const base = emailBases[fi][li];
+    return n === 0 ? `${base}@${domain}` : `${base}${n + 1}@${domain}`;
   };
   const pools: Record<Kind, UserRecord[]> = {
     employee: [],
@@ -394,8 +397,8 @@ export function generateOrg(options: GenerateOptions = {}): OrgModel {
   const nonBillableEmployees: UserRecord[] = [];
 
   for (const kind of kinds) {
-    const first = prng.pick(FIRST);
-    const last = prng.pick(LAST);
+    const fi = prng.int(0, FIRST.length - 1);
+    const li = prng.int(0, LAST.length - 1);
     const accountId = prng.chance(0.4) ? legacyAccountIdFrom(prng) : prefixedAccountIdFrom(prng);
     if (kind === 'service') {
       const u = org.addServiceAccount({
@@ -449,10 +452,9 @@ export function generateOrg(options: GenerateOptions = {}): OrgModel {
       membershipStatus,
       claimStatus: managed ? 'managed' : 'unmanaged',
       managementSource: managed && prng.chance(0.3) ? 'synced' : 'invited',
-      name: kind === 'ceo' ? 'Morgan Castellano' : `${first} ${last}`,
-      nickname: kind === 'ceo' ? 'Morgan' : first,
-      email:
-        kind === 'ceo' ? SYNTHETIC_ORG.ceoEmail : hidden ? null : emailFor(first, last, domain),
+      name: kind === 'ceo' ? 'Morgan Castellano' : fullNames[fi][li],
+      nickname: kind === 'ceo' ? 'Morgan' : FIRST[fi],
+      email: kind === 'ceo' ? SYNTHETIC_ORG.ceoEmail : hidden ? null : emailFor(fi, li, domain),
       emailVerified: true,
       mfaEnabled: prng.chance(managed ? 0.75 : 0.2),
       forDeletion: managed && accountStatus === 'inactive' && prng.chance(0.02),
@@ -530,7 +532,8 @@ export function generateOrg(options: GenerateOptions = {}): OrgModel {
 
   // Confluence on acme: the product team already holds it; most others are Jira users too.
   const confNeeded = targets.confAcme - productTeam.length - 1;
-  const jiraOthers = taker(jiraEmployees.filter((u) => !productTeam.includes(u)));
+  const inProductTeam = new Set(productTeam);
+  const jiraOthers = taker(jiraEmployees.filter((u) => !inProductTeam.has(u)));
   const fromJira = jiraOthers(
     Math.min(Math.round(confNeeded * 0.85), jiraEmployees.length - productTeam.length),
   );
@@ -555,8 +558,9 @@ export function generateOrg(options: GenerateOptions = {}): OrgModel {
   ];
   jsm.forEach((u, i) => (i % 10 === 9 ? direct(jsmAcme, u) : join(groups.jsmAgents, u)));
   for (const u of fromJiraFirst(targets.jpdAcme)) join(groups.jpdCreators, u);
+  const onJiraAcme = new Set(contractorsOnJira);
   const betaContractors = taker(billable.contractor)(Math.round(targets.jiraBeta / 2), (u) =>
-    contractorsOnJira.includes(u),
+    onJiraAcme.has(u),
   );
   for (const u of betaContractors) join(groups.contractorsBeta, u);
   for (const u of employees(targets.jiraBeta - betaContractors.length))

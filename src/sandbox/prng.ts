@@ -61,28 +61,48 @@ export function createPrng(seed: number): Prng {
   };
 }
 
-const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-const hex8 = (n: number): string =>
-  HEX_BYTE[(n >>> 24) & 255] +
-  HEX_BYTE[(n >>> 16) & 255] +
-  HEX_BYTE[(n >>> 8) & 255] +
-  HEX_BYTE[n & 255];
+const HEX_DIGITS = '0123456789abcdef';
+
+/**
+ * Fills a pattern's `x` with random hex digits and `y` with a uuid variant digit. Built from
+ * char codes so the result is a flat string: ids are Map keys looked up millions of times,
+ * and V8's concatenated (cons) strings hash and compare several times slower.
+ */
+function hexPattern(prng: Prng, pattern: string): string {
+  const codes = new Array<number>(pattern.length);
+  let bits = 0;
+  let left = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charCodeAt(i);
+    if (c !== 120 /* x */ && c !== 121 /* y */) {
+      codes[i] = c;
+      continue;
+    }
+    if (left === 0) {
+      bits = prng.u32();
+      left = 8;
+    }
+    const nibble = bits & 15;
+    bits >>>= 4;
+    left--;
+    codes[i] = HEX_DIGITS.charCodeAt(c === 121 ? 8 | (nibble & 3) : nibble);
+  }
+  return String.fromCharCode(...codes);
+}
 
 /** A version-4-shaped uuid drawn from the PRNG. */
 export function uuidFrom(prng: Prng): string {
-  const h = hex8(prng.u32()) + hex8(prng.u32()) + hex8(prng.u32()) + hex8(prng.u32());
-  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return hexPattern(prng, 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx');
 }
 
 /** Legacy Atlassian account id: 24 hex digits (`5b86be50b8e3cb5895860d6d`). */
 export function legacyAccountIdFrom(prng: Prng): string {
-  return hex8(prng.u32()) + hex8(prng.u32()) + hex8(prng.u32());
+  return hexPattern(prng, 'xxxxxxxxxxxxxxxxxxxxxxxx');
 }
 
 /** Current Atlassian account id: `712020:<uuid>`. */
 export function prefixedAccountIdFrom(prng: Prng): string {
-  return `712020:${uuidFrom(prng)}`;
+  return hexPattern(prng, '712020:xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx');
 }
 
 /** FNV-1a over a string: a cheap, stable 32-bit hash (cursor filter hashes, derived digits). */
