@@ -149,6 +149,8 @@ function userPredicate(
   model: OrgModel,
   directoryId: string,
   f: UserFilter,
+  /** The candidates came from the role index: the role test is already met. */
+  rolesMet = false,
 ): (u: UserRecord) => boolean {
   const accountIds = f.accountIds ? new Set(f.accountIds) : null;
   const directoryIds = f.directoryIds ? new Set(f.directoryIds) : null;
@@ -156,7 +158,7 @@ function userPredicate(
   const emails = f.emails ? new Set(f.emails.map((e) => e.toLowerCase())) : null;
   const domains = f.emailDomains ? new Set(f.emailDomains.map((d) => d.toLowerCase())) : null;
   const term = f.searchTerm?.toLowerCase();
-  const byRole = f.resourceIds !== undefined || f.roleIds !== undefined;
+  const byRole = !rolesMet && (f.resourceIds !== undefined || f.roleIds !== undefined);
   return (u) => {
     if (directoryId !== '-' && u.directoryId !== directoryId) return false;
     if (directoryIds && !directoryIds.has(u.directoryId)) return false;
@@ -179,6 +181,12 @@ function userPredicate(
     return true;
   };
 }
+
+const fromRoleIndex = (f: UserFilter): boolean =>
+  !f.accountIds &&
+  !f.emails &&
+  !f.groupIds &&
+  (f.resourceIds !== undefined || f.roleIds !== undefined);
 
 /** The smallest index that can produce every match; null = scan the org. */
 function candidates(model: OrgModel, f: UserFilter): Iterable<UserRecord> | null {
@@ -229,7 +237,7 @@ export function findUsers(
 ): readonly UserRecord[] {
   const { expand: _expand, ...matching } = filter;
   return cached(userCaches, model, `${directoryId}\u0000${stableJson(matching)}`, () => {
-    const keep = userPredicate(model, directoryId, filter);
+    const keep = userPredicate(model, directoryId, filter, fromRoleIndex(filter));
     const source = candidates(model, filter);
     const out: UserRecord[] = [];
     if (source === null) {
