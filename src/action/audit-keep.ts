@@ -12,7 +12,7 @@ import type { GitHubRepository } from '../github/repository.js';
 import type { ActionSettings } from '../inputs.js';
 import { messageOf } from '../errors.js';
 import type { ActionIo } from './deps.js';
-import { redactAuditCsv } from './redact-audit.js';
+import { redactAuditCsv } from '../audit/redact.js';
 
 /** Names of the values handed from the main step to the post step. */
 export const POST_STATE = {
@@ -101,7 +101,7 @@ export async function keepAudit(input: KeepAuditInput): Promise<KeptAudit> {
   if (phase === 'apply' && settings.auditBranch && !input.already?.branch) {
     const target = auditBranchPath(planId, context, input.now);
     try {
-      const csv = redactAuditCsv(readFileSync(file, 'utf8'), settings.redact);
+      const csv = redactAuditCsv(readFileSync(file, 'utf8'), settings.redact, file);
       await github.branches.commitFiles({
         branch: settings.auditBranch,
         message: `Audit of plan ${planId} (run ${context.runId}, attempt ${context.runAttempt})`,

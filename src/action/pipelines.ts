@@ -4,15 +4,15 @@
  * finalized, and the snapshot kept for previews), the apply run, previews from a stored
  * snapshot, and the audit file every decision is appended to as it happens.
  */
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { applyAuditRow } from '../apply/audit-rows.js';
 import { AtlassianClient } from '../atlassian/client.js';
-import { AUDIT_COLUMNS, type AuditRow } from '../audit/types.js';
+import { auditRow, auditTimestamp, planAuditRows } from '../audit/rows.js';
+import type { AuditRow } from '../audit/types.js';
+import { AuditWriter } from '../audit/writer.js';
 import { assertPolicyMatchesOrg, evaluate, findCandidates } from '../engine/index.js';
 import { finalizePlan, serializePlan } from '../plan/plan-file.js';
 import { redactFreeText } from '../plan/redact.js';
-import type { Plan, PlanBody } from '../plan/types.js';
+import type { PlanBody } from '../plan/types.js';
 import type { Snapshot, UserResourceRoles } from '../snapshot/types.js';
 import { loadPolicy } from '../policy/load.js';
 import { applyPlan } from '../run/apply-run.js';
@@ -31,19 +31,10 @@ function clientFor(atlassian: AtlassianConnection, concurrency?: number): Atlass
   });
 }
 
-/** A CSV cell (RFC 4180), with spreadsheet formula starts neutralised (SPEC §6). */
-function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-/** Appends rows to the audit CSV as they happen; the header goes first into a new file. */
-export function auditFileSink(file: string): (row: AuditRow) => void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  return (row) => {
-    if (!existsSync(file)) appendFileSync(file, AUDIT_COLUMNS.join(',') + '\r\n');
-    appendFileSync(file, AUDIT_COLUMNS.map((c) => csvCell(row[c])).join(',') + '\r\n');
-  };
+/** Appends rows to the audit CSV as they happen (one write each, nothing buffered). */
+function auditSink(file: string): { write: (row: AuditRow) => void; close: () => void } {
+  const writer = AuditWriter.open(file);
+  return { write: (row) => writer.write(row), close: () => writer.close() };
 }
 
 /**
@@ -102,9 +93,18 @@ export function realPipelines(): Pipelines {
         onProgress: input.onProgress,
       });
       const plan = finalizePlan(redactPlanBody(evaluation.body, input.redact));
-      const record = auditFileSink(input.auditFile);
-      // The artifact keeps what git does not: rows come from the unredacted evaluation.
-      for (const row of planAuditRows(plan, evaluation.body, input.runId, now)) record(row);
+      // The artifact keeps what git does not: rows come from the unredacted evaluation, under
+      // the id and digest of the plan as committed.
+      const sink = auditSink(input.auditFile);
+      try {
+        const rows = planAuditRows(
+          { ...evaluation.body, planId: plan.planId, digest: plan.digest },
+          { runId: input.runId, timestamp: auditTimestamp(now) },
+        );
+        for (const row of rows) sink.write(row);
+      } finally {
+        sink.close();
+      }
       await writeSnapshotNdjson(evaluation.snapshot, input.snapshotFile);
       return {
         plan,
@@ -116,58 +116,67 @@ export function realPipelines(): Pipelines {
 
     async apply(input) {
       const policy = await loadPolicy(input.policyDir, { displayRoot: input.root });
-      const applied = await applyPlan({
-        plan: input.plan,
-        policy,
-        policyCommit: input.audit.policyCommit,
-        client: clientFor(input.atlassian, input.concurrency),
-        state: input.state,
-        dryRun: input.dryRun,
-        overrideLimits: input.overrideLimits,
-        concurrency: input.concurrency,
-        audit: auditFileSink(input.auditFile),
-        auditContext: {
-          runId: input.audit.runId,
-          prNumber: input.audit.prNumber,
-          approvedBy: input.audit.approvedBy,
-        },
-        onProgress: input.onProgress,
-      });
-      return { result: applied.result, nextState: applied.nextState, exitCode: applied.exitCode };
+      const sink = auditSink(input.auditFile);
+      try {
+        const applied = await applyPlan({
+          plan: input.plan,
+          policy,
+          policyCommit: input.audit.policyCommit,
+          client: clientFor(input.atlassian, input.concurrency),
+          state: input.state,
+          dryRun: input.dryRun,
+          overrideLimits: input.overrideLimits,
+          concurrency: input.concurrency,
+          audit: sink.write,
+          auditContext: {
+            runId: input.audit.runId,
+            prNumber: input.audit.prNumber,
+            approvedBy: input.audit.approvedBy,
+          },
+          onProgress: input.onProgress,
+        });
+        return { result: applied.result, nextState: applied.nextState, exitCode: applied.exitCode };
+      } finally {
+        sink.close();
+      }
     },
 
     recordRefusal(input) {
-      const record = auditFileSink(input.auditFile);
-      const clock = () => new Date();
-      if (input.plan) {
-        record(
-          applyAuditRow(
-            input.plan,
-            {
-              runId: input.audit.runId,
-              policyCommit: input.audit.policyCommit,
-              prNumber: input.audit.prNumber,
-              approvedBy: input.audit.approvedBy,
-              clock,
-            },
-            { outcome: 'refused', detail: input.detail },
-          ),
-        );
-        return;
+      const sink = auditSink(input.auditFile);
+      const now = new Date();
+      try {
+        if (input.plan) {
+          sink.write(
+            applyAuditRow(
+              input.plan,
+              {
+                runId: input.audit.runId,
+                policyCommit: input.audit.policyCommit,
+                prNumber: input.audit.prNumber,
+                approvedBy: input.audit.approvedBy,
+                clock: () => now,
+              },
+              { outcome: 'refused', detail: input.detail },
+            ),
+          );
+        } else {
+          sink.write(
+            auditRow({
+              timestamp: auditTimestamp(now),
+              run_id: input.audit.runId,
+              plan_id: input.planId,
+              phase: 'apply',
+              outcome: 'refused',
+              detail: input.detail,
+              policy_commit: input.audit.policyCommit,
+              pr_number: input.audit.prNumber === null ? '' : String(input.audit.prNumber),
+              approved_by: input.audit.approvedBy.join(' '),
+            }),
+          );
+        }
+      } finally {
+        sink.close();
       }
-      const row = Object.fromEntries(AUDIT_COLUMNS.map((c) => [c, ''])) as AuditRow;
-      record({
-        ...row,
-        timestamp: clock().toISOString(),
-        run_id: input.audit.runId,
-        plan_id: input.planId,
-        phase: 'apply',
-        outcome: 'refused',
-        detail: input.detail,
-        policy_commit: input.audit.policyCommit,
-        pr_number: input.audit.prNumber === null ? '' : String(input.audit.prNumber),
-        approved_by: input.audit.approvedBy.join(' '),
-      });
     },
 
     async preview(input) {
@@ -201,67 +210,6 @@ export function realPipelines(): Pipelines {
       return finalizePlan(evaluation.plan);
     },
   };
-}
-
-/** The plan phase's audit rows: one per decision, under the committed plan's id and digest. */
-function planAuditRows(plan: Plan, body: PlanBody, runId: string, now: Date): AuditRow[] {
-  const base = (): AuditRow => ({
-    ...(Object.fromEntries(AUDIT_COLUMNS.map((c) => [c, ''])) as AuditRow),
-    timestamp: now.toISOString(),
-    run_id: runId,
-    plan_id: plan.planId,
-    phase: 'plan',
-    policy_commit: body.policy.commit ?? '',
-    plan_digest: plan.digest,
-  });
-  const rows: AuditRow[] = [];
-  for (const a of body.actions) {
-    rows.push({
-      ...base(),
-      rule_id: a.ruleIds.join(' '),
-      account_id: a.accountId,
-      email: a.email ?? '',
-      name: a.name ?? '',
-      product: a.product,
-      site: a.site,
-      last_active: a.lastActive ?? '',
-      inactive_days: a.inactiveDays === null ? '' : String(a.inactiveDays),
-      operation: a.kind,
-      target: a.resourceId,
-      outcome: a.status,
-      detail: a.reason,
-    });
-  }
-  for (const p of body.protected) {
-    rows.push({
-      ...base(),
-      rule_id: p.ruleIds.join(' '),
-      account_id: p.accountId,
-      email: p.email ?? '',
-      name: p.name ?? '',
-      product: p.product,
-      site: p.site,
-      target: p.resourceId,
-      outcome: 'protected',
-      detail: p.reason,
-    });
-  }
-  for (const u of body.upcoming) {
-    rows.push({
-      ...base(),
-      rule_id: u.ruleId,
-      account_id: u.accountId,
-      email: u.email ?? '',
-      name: u.name ?? '',
-      product: u.product,
-      site: u.site,
-      last_active: u.lastActive ?? '',
-      target: u.resourceId,
-      outcome: 'upcoming',
-      detail: `eligible from ${u.eligibleAt}`,
-    });
-  }
-  return rows;
 }
 
 /**
