@@ -98,9 +98,11 @@ export async function applyReviewedPlan(options: ApplyReviewedPlanOptions): Prom
 
   onProgress?.('re-evaluating the plan against fresh data');
   const fresh = await options.reevaluate();
+  // Fresh data that cannot be trusted cannot confirm anything the reviewed plan says: actions on
+  // a product+site whose fresh activity data is missing are skipped; without a product+site, the
+  // whole apply is refused.
   const hardBlocks = fresh.plan.blocked.filter((b) => !isOverridable(b));
-  if (hardBlocks.length > 0) {
-    // Fresh data that cannot be trusted cannot confirm anything the reviewed plan says.
+  if (hardBlocks.some((b) => b.product === undefined || b.site === undefined)) {
     refuse(
       new RefusedError(
         'activity-data-missing',
@@ -108,8 +110,22 @@ export async function applyReviewedPlan(options: ApplyReviewedPlanOptions): Prom
       ),
     );
   }
-
-  const decisions = decideApply(plan.actions, fresh.plan, freshFactsOf(fresh.snapshot));
+  const untrusted = new Map(hardBlocks.map((b) => [`${b.product} ${b.site}`, b]));
+  const decisions = decideApply(plan.actions, fresh.plan, freshFactsOf(fresh.snapshot)).map(
+    (decision): ApplyDecision => {
+      const places = [decision.action, ...(decision.action.removes ?? [])];
+      const block = places
+        .map((p) => untrusted.get(`${p.product} ${p.site}`))
+        .find((b) => b !== undefined);
+      if (decision.kind === 'skip' || block === undefined) return decision;
+      return {
+        kind: 'skip',
+        action: decision.action,
+        outcome: 'skipped-policy-changed',
+        detail: `not re-checked: fresh activity data is missing (${block.message})`,
+      };
+    },
+  );
   const reviewedIds = new Set(plan.actions.map((a) => a.id));
   const newSinceReview = fresh.plan.actions.filter(
     (a) => a.status === 'planned' && !reviewedIds.has(a.id),

@@ -18,6 +18,8 @@ export interface PreconditionContext {
   planTtlHours: number;
   /** `--override-limits` / the action's override label. Never overrides `activity-data-missing`. */
   overrideLimits: boolean;
+  /** The kind of plan this apply path executes. Default `removal`; the restore path passes `restore`. */
+  kind?: Plan['kind'];
 }
 
 /** Blocks no flag or label may lift (SPEC §3: missing activity data must never read as "never active"). */
@@ -33,10 +35,11 @@ export function checkPreconditions(plan: Plan, ctx: PreconditionContext): void {
       `plan ${plan.planId} was edited after it was generated: its digest does not match its content`,
     );
   }
-  if (plan.kind !== 'removal') {
+  const expectedKind = ctx.kind ?? 'removal';
+  if (plan.kind !== expectedKind) {
     throw new RefusedError(
       'wrong-plan-kind',
-      `plan ${plan.planId} is a ${plan.kind} plan; apply executes removal plans`,
+      `plan ${plan.planId} is a ${plan.kind} plan; this apply path executes ${expectedKind} plans`,
     );
   }
   if (plan.org.id !== ctx.orgId) {

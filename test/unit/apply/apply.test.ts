@@ -13,7 +13,7 @@ import { finalizePlan } from '../../../src/plan/plan-file.js';
 import type { BlockReason, Plan, PlanAction, PlanBody, State } from '../../../src/plan/types.js';
 import { DEFAULT_LIMITS, type Policy } from '../../../src/policy/types.js';
 import type { Snapshot } from '../../../src/snapshot/types.js';
-import { JIRA, action, groupOp, revokeOp } from './builders.js';
+import { CONFLUENCE, JIRA, action, groupOp, revokeOp } from './builders.js';
 
 const NOW = new Date('2026-03-02T00:00:00.000Z');
 
@@ -215,7 +215,7 @@ describe('applying a reviewed plan', () => {
     ]);
   });
 
-  it('refuses when the fresh evaluation is blocked by missing activity data', async () => {
+  it('refuses when the fresh evaluation is blocked by missing activity data org-wide', async () => {
     const plan = twoUsers();
     const fresh: FreshEvaluation = {
       plan: body(plan.actions, [
@@ -235,6 +235,52 @@ describe('applying a reviewed plan', () => {
     expect(error).toBeInstanceOf(RefusedError);
     expect(h.writes).toEqual([]);
     expect(h.rows.map((r) => r.outcome)).toEqual(['refused']);
+  });
+
+  it('skips, never applies, actions on a product+site whose fresh activity data is missing', async () => {
+    const plan = finalizePlan(
+      body([
+        action({ accountId: 'u1' }),
+        action({
+          accountId: 'u2',
+          product: 'confluence',
+          resourceId: CONFLUENCE,
+          operations: [groupOp('confluence-users')],
+        }),
+      ]),
+    );
+    const missing: BlockReason = {
+      code: 'activity-data-missing',
+      message: 'activity for 3% of jira-software on acme.atlassian.net',
+      product: 'jira-software',
+      site: 'acme.atlassian.net',
+      limit: 50,
+      actual: 3,
+      overridable: false,
+    };
+    const fresh: FreshEvaluation = {
+      plan: body(plan.actions, [missing]),
+      snapshot: {
+        ...snapshotWith(['u1']),
+        resources: [
+          { id: JIRA, governed: true },
+          { id: CONFLUENCE, governed: true },
+        ],
+        users: [
+          { accountId: 'u1', licensedOn: [JIRA], productAccess: [] },
+          { accountId: 'u2', licensedOn: [CONFLUENCE], productAccess: [] },
+        ],
+      } as unknown as Snapshot,
+      nextState: state(),
+    };
+    const h = harness({ plan, fresh });
+    const applied = await applyReviewedPlan(h.run);
+    expect(h.writes).toEqual(['u2 remove-group-membership dir-1 confluence-users']);
+    expect(applied.result.outcomes.map((o) => [o.accountId, o.outcome])).toEqual([
+      ['u1', 'skipped-policy-changed'],
+      ['u2', 'applied'],
+    ]);
+    expect(applied.result.outcomes[0].detail).toContain('fresh activity data is missing');
   });
 
   it('applies a plan blocked by limits only with the override', async () => {
