@@ -93,6 +93,7 @@ export function decideApply(
   facts: FreshFacts,
 ): ApplyDecision[] {
   const freshById = new Map(fresh.actions.map((a) => [a.id, a]));
+  const freshBySeat = new Map(fresh.actions.map((a) => [licenceKey(a.accountId, a.resourceId), a]));
   const protectedSeats = new Map<string, string>();
   for (const p of fresh.protected) {
     const key = licenceKey(p.accountId, p.resourceId);
@@ -100,12 +101,22 @@ export function decideApply(
   }
   return reviewed
     .filter((action) => action.status === 'planned')
-    .map((action) => decideOne(action, freshById.get(action.id), protectedSeats, facts));
+    .map((action) =>
+      decideOne(
+        action,
+        freshById.get(action.id),
+        freshBySeat.get(licenceKey(action.accountId, action.resourceId)),
+        protectedSeats,
+        facts,
+      ),
+    );
 }
 
 function decideOne(
   action: PlanAction,
   freshAction: PlanAction | undefined,
+  /** What the fresh evaluation does with the same seat, when it is another action (another kind). */
+  freshForSeat: PlanAction | undefined,
   protectedSeats: ReadonlyMap<string, string>,
   facts: FreshFacts,
 ): ApplyDecision {
@@ -166,6 +177,12 @@ function decideOne(
     (action.lastActive === null || Date.parse(activity) > Date.parse(action.lastActive))
   ) {
     return skip('skipped-now-active', `active since the plan (last active ${activity})`);
+  }
+  if (freshForSeat && freshForSeat.kind !== action.kind) {
+    return skip(
+      'skipped-policy-changed',
+      `the current policy now makes it a ${freshForSeat.kind} (${freshForSeat.status}), which was not reviewed`,
+    );
   }
   return skip('skipped-policy-changed', 'no rule of the current policy selects it now');
 }

@@ -160,6 +160,28 @@ describe('deciding what apply may do', () => {
     });
   });
 
+  it('skips as policy-changed, naming it, when the current policy now suspends instead', () => {
+    const reviewed = action({ accountId: 'u1' });
+    const fresh = {
+      ...reviewed,
+      id: 'act-suspend-u1',
+      kind: 'suspend' as const,
+      operations: [{ type: 'suspend' as const, directoryId: 'dir-1' }],
+    };
+    const decision = only(
+      decideApply(
+        [reviewed],
+        { actions: [fresh], ...noProtected },
+        facts({ licensed: [['u1', JIRA]] }),
+      ),
+    );
+    expect(decision).toMatchObject({
+      kind: 'skip',
+      outcome: 'skipped-policy-changed',
+      detail: 'the current policy now makes it a suspend (planned), which was not reviewed',
+    });
+  });
+
   it('never acts on reviewed actions that were not planned', () => {
     const reviewed = action({ accountId: 'u1', status: 'needs-manual' });
     expect(decideApply([reviewed], { actions: [reviewed], ...noProtected }, facts({}))).toEqual([]);
