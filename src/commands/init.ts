@@ -3,9 +3,8 @@
  * commented starter policy (SPEC §8). The file is checked with the policy loader and against the
  * organisation before it is written, so it validates and plans without org errors.
  */
-import { parseArgs } from 'node:util';
-import type { Command } from './io.js';
-import { EXIT_INVALID, EXIT_OK, InputError, messageOf } from '../errors.js';
+import type { CliIo, Command } from './io.js';
+import { EXIT_OK } from '../errors.js';
 import {
   assertWritable,
   outputTarget,
@@ -16,6 +15,7 @@ import {
 import { readSurvey } from '../init/read-survey.js';
 import { renderStarterPolicy } from '../init/render.js';
 import { checkStarterPolicy } from '../init/self-check.js';
+import { parseCommandArgs, stringFlag, withExitCode } from '../run/args.js';
 import { atlassianSettingsFromEnv, createAtlassianClient } from '../run/settings.js';
 
 export const INIT_USAGE = `Usage: license-policy init [--out FILE] [--force]
@@ -42,31 +42,23 @@ function policyDirOf(shown: string): string {
   return slash > 0 ? shown.slice(0, slash) : '.';
 }
 
-export const initCommand: Command = async (argv, io) => {
-  let options: { out?: string; force?: boolean; help?: boolean };
-  try {
-    options = parseArgs({
-      args: argv,
-      options: {
-        out: { type: 'string' },
-        force: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-      strict: true,
-    }).values;
-  } catch (error: unknown) {
-    io.stderr(`license-policy init: ${messageOf(error)}\n\n${INIT_USAGE}`);
-    return EXIT_INVALID;
-  }
-  if (options.help) {
+export const initCommand: Command = (argv, io) =>
+  withExitCode('init', io, INIT_USAGE, () => runInit(argv, io));
+
+async function runInit(argv: string[], io: CliIo): Promise<number> {
+  const args = parseCommandArgs(
+    'init',
+    argv,
+    { out: { type: 'string' }, force: { type: 'boolean' } },
+    { min: 0, max: 0, names: '' },
+  );
+  if (args.help) {
     io.stdout(INIT_USAGE);
     return EXIT_OK;
   }
-  if (options.out === '') throw new InputError('--out: a file name is required ("-" for stdout)');
-
-  const target = outputTarget(options.out, options.force === true, io.cwd);
-  // Refuse before any API call: an existing policy is never replaced by accident.
+  const target = outputTarget(stringFlag(args.values, 'out'), args.values.force === true, io.cwd);
+  // Everything local is checked before the first request: an existing policy is never
+  // replaced by accident, and a refusal costs no API call.
   assertWritable(target);
   const settings = atlassianSettingsFromEnv(io.env);
   const client = createAtlassianClient(settings);
@@ -102,4 +94,4 @@ export const initCommand: Command = async (argv, io) => {
     );
   }
   return EXIT_OK;
-};
+}
