@@ -6,6 +6,7 @@
  */
 import { applyAuditRow } from '../apply/audit-rows.js';
 import { AtlassianClient } from '../atlassian/client.js';
+import { DEFAULT_CONCURRENCY } from '../atlassian/http.js';
 import { auditRow, auditTimestamp, planAuditRows } from '../audit/rows.js';
 import type { AuditRow } from '../audit/types.js';
 import { AuditWriter } from '../audit/writer.js';
@@ -26,7 +27,8 @@ function clientFor(atlassian: AtlassianConnection, concurrency?: number): Atlass
     orgId: atlassian.orgId,
     apiKey: atlassian.apiKey,
     baseUrl: atlassian.apiUrl,
-    ...(concurrency ? { concurrency } : {}),
+    // The `concurrency` input bounds apply's writes (the executor); reads keep the wider default.
+    concurrency: Math.max(DEFAULT_CONCURRENCY, concurrency ?? 0),
     userAgent: 'atlassian-license-policy-action',
   });
 }

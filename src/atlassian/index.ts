@@ -10,6 +10,7 @@ export { AtlassianApiError, type AtlassianErrorKind } from './errors.js';
 export {
   AtlassianHttp,
   DEFAULT_BASE_URL,
+  DEFAULT_CONCURRENCY,
   type AtlassianHttpOptions,
   type HttpCounters,
   type RetryPolicy,

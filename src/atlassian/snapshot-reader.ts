@@ -491,7 +491,7 @@ async function readWith(
 // --- Follow-up reads for candidates and verification ---------------------------------------------
 
 export interface ReadUserRolesOptions {
-  /** Reads in flight at once (the transport's own limit still applies). Default 4. */
+  /** Reads in flight at once (the transport's own limit still applies). Default: the transport's. */
   concurrency?: number;
   /** The directory to read in; `-` (default) means every directory the key manages. */
   directoryId?: string;
@@ -509,7 +509,8 @@ export async function readUserRoles(
 ): Promise<Record<string, UserResourceRoles[]>> {
   const directoryId = options.directoryId ?? '-';
   const unique = [...new Set(accountIds)].sort();
-  const results = await mapConcurrent(unique, options.concurrency ?? 4, async (accountId) => {
+  const concurrency = options.concurrency ?? client.http.concurrency;
+  const results = await mapConcurrent(unique, concurrency, async (accountId) => {
     try {
       return toUserResourceRoles(
         await client.getUserRoleAssignments(directoryId, accountId, {}, { signal: options.signal }),
@@ -543,7 +544,8 @@ export async function readApiTokenUse(
   const unique = [...new Set(accountIds)].sort();
   const lastUsed: Record<string, string | null> = {};
   const unavailable: string[] = [];
-  const results = await mapConcurrent(unique, options.concurrency ?? 4, async (accountId) => {
+  const concurrency = options.concurrency ?? client.http.concurrency;
+  const results = await mapConcurrent(unique, concurrency, async (accountId) => {
     try {
       const tokens = await client.getApiTokens(accountId, { signal: options.signal });
       let latest: string | null = null;

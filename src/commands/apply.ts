@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type { CliIo, Command } from './io.js';
+import { DEFAULT_CONCURRENCY } from '../atlassian/http.js';
 import { EXIT_OK, EXIT_REFUSED, RefusedError } from '../errors.js';
 import { loadPolicy } from '../policy/load.js';
 import { integerFlag, parseCommandArgs, stringFlag, withExitCode } from '../run/args.js';
@@ -77,7 +78,11 @@ async function runApply(argv: string[], io: CliIo): Promise<number> {
   const policy = await loadPolicy(resolve(policyDir), { displayRoot: io.cwd });
   const state = readStateFile(stateFile);
   const auditFile = stringFlag(args.values, 'audit') ?? path.join('audit', `${plan.planId}.csv`);
-  const client = createAtlassianClient(settings, { concurrency: Math.max(4, concurrency) });
+  // `concurrency` bounds the writes (the executor's actions in flight); the fresh evaluation's
+  // reads keep the transport's wider default.
+  const client = createAtlassianClient(settings, {
+    concurrency: Math.max(DEFAULT_CONCURRENCY, concurrency),
+  });
 
   const progress = (message: string) => io.stderr(`${message}\n`);
   const audit = AuditWriter.open(resolve(auditFile));
