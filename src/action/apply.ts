@@ -289,6 +289,28 @@ export async function runApply(deps: ModeDeps): Promise<ModeResult> {
   } catch (error: unknown) {
     if (error instanceof RefusedError)
       return refuse(error.message, target.pr, plan, true, target.approvers);
+    // A failure (Atlassian unreachable, the policy at HEAD no longer matching the org): say so on
+    // the PR people are watching, keep whatever the audit holds, and fail the run.
+    await github.comments
+      .upsertSticky(
+        target.pr.number,
+        'apply',
+        `**Apply of plan ${mdCode(plan.planId)} failed** in [run ${context.runId}](${runUrl(context)}): ${mdText(messageOf(error), 2000)}\n\nSee the run's log and audit. Re-running the job is safe.`,
+        `the run ${runUrl(context)}`,
+      )
+      .catch((e: unknown) =>
+        io.warning(`Could not comment on PR #${target.pr.number}: ${messageOf(e)}`),
+      );
+    await keepAudit({
+      settings,
+      context,
+      github,
+      io,
+      file: auditFile,
+      planId: plan.planId,
+      phase: 'apply',
+      now: deps.clock(),
+    });
     throw error;
   }
 

@@ -191,11 +191,13 @@ describe('schedule -> plan PR -> approved merge -> apply', () => {
     const files = world.artifacts.files(artifact);
     expect(Object.keys(files)).toHaveLength(1);
     expect(Object.values(files)[0].equals(csv)).toBe(true);
-    const yyyyMm = new Date().toISOString().slice(0, 7).replace('-', '/');
-    const onBranch = world.github.readFile(
-      'license-policy/audit',
-      `audit/${yyyyMm}/${reviewed.planId}-${run.runId}-1.csv`,
-    );
+    const auditFiles = Object.entries(world.github.files('license-policy/audit'));
+    expect(auditFiles.map(([file]) => file)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^audit/\\d{4}/\\d{2}/${reviewed.planId}-${run.runId}-1\\.csv$`),
+      ),
+    ]);
+    const onBranch = auditFiles[0][1];
     expect(onBranch).toBe(csv.toString('utf8'));
 
     const rows = csv.toString('utf8').trim().split('\r\n');

@@ -219,6 +219,24 @@ describe('apply mode', () => {
     expect(result.failures[0]).toContain('changed 2 plan files');
   });
 
+  it('says on the PR when apply fails, keeps the audit, and fails the run', async () => {
+    const { plan, file, push } = mergedPlanPr();
+    const { pipelines } = fakePipelines(plan);
+    pipelines.apply = () => Promise.reject(new Error('Atlassian unreachable: ECONNREFUSED'));
+    const { deps } = modeDeps({
+      github: gh,
+      event: 'push',
+      payload: push,
+      pipelines,
+      sha: push.after,
+      workspaceFiles: { 'policies/p.yml': VALID_POLICY, [file]: serializePlan(plan) },
+    });
+    await expect(runApply(deps)).rejects.toThrow('Atlassian unreachable');
+    const comment = gh.commentsOn(1).find((c) => c.body.startsWith(stickyMarker('apply')));
+    expect(comment?.body).toContain('failed');
+    expect(comment?.body).toContain('Atlassian unreachable');
+  });
+
   it('does nothing for a push that changes no plan file', async () => {
     const before = gh.head('main');
     gh.pushCommit('main', { 'policies/p.yml': VALID_POLICY + '# edit\n' });
