@@ -135,6 +135,14 @@ export async function runPlan(deps: ModeDeps): Promise<ModeResult> {
     }
   }
 
+  // The plan must come from the reviewed policy: the default branch's, not a branch a manual
+  // run was started from.
+  if (context.ref !== `refs/heads/${defaultBranch}`) {
+    throw new InputError(
+      `plan runs on the default branch "${defaultBranch}"; this run is on ${context.ref || 'no ref'}. Start the workflow from ${defaultBranch}.`,
+    );
+  }
+
   const state = await readState(deps);
   const auditFile = auditFilePath(context, 'plan');
   const snapshotFile = path.join(context.tempDir, 'license-policy', 'snapshot', SNAPSHOT_FILE);

@@ -112,6 +112,20 @@ describe('plan mode', () => {
     expect(result.outputs).toMatchObject({ prNumber: 1, planFile: '' });
   });
 
+  it('refuses to plan from a branch other than the default branch, before reading Atlassian', async () => {
+    const { pipelines, calls } = fakePipelines(planWith());
+    const { deps } = modeDeps({
+      github: gh,
+      event: 'workflow_dispatch',
+      payload: gh.dispatchEvent(),
+      pipelines,
+      ref: 'refs/heads/feature',
+    });
+    await expect(runPlan(deps)).rejects.toThrow('plan runs on the default branch "main"');
+    expect(calls.plan).toEqual([]);
+    expect(gh.pulls).toEqual([]);
+  });
+
   it('closes the PR and deletes the branch when there is nothing to do', async () => {
     await runPlan(
       modeDeps({
