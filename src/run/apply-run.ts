@@ -18,6 +18,7 @@ import { renderApplyMarkdown, type RenderApplyOptions } from '../plan/render-app
 import type { Plan, State } from '../plan/types.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/types.js';
+import { applyRestorePlan } from '../restore/apply.js';
 import { evaluateOrg, type ProgressListener } from './plan-run.js';
 
 export const DEFAULT_APPLY_CONCURRENCY = 4;
@@ -66,6 +67,8 @@ export function atlassianSeatWriter(client: AtlassianClient): SeatWriter {
 }
 
 export async function applyPlan(options: ApplyPlanOptions): Promise<AppliedPlanRun> {
+  // A restore plan (SPEC §9) takes the same way in, with its own re-check and executor.
+  if (options.plan.kind === 'restore') return applyRestorePlan(options);
   const clock = options.clock ?? (() => new Date());
   const policy = options.policy ?? (await loadPolicy(options.policyDir ?? 'policies'));
   const policyCommit = options.policyCommit ?? null;
