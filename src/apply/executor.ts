@@ -13,6 +13,7 @@ import type { Operation, PlanAction } from '../plan/types.js';
 import { messageOf } from '../errors.js';
 import type { ExecuteDecision } from './intersect.js';
 import { resourcesOfAction } from './intersect.js';
+import { operationKey } from './operations.js';
 
 /** What the executor needs from Atlassian. */
 export interface SeatWriter {
@@ -106,11 +107,20 @@ export function liveExecutor(writer: SeatWriter, options: LiveExecutorOptions = 
   const concurrency = Math.max(1, options.concurrency ?? 4);
   return async (decisions, hooks) => {
     const writes: WriteStatus[][] = new Array<WriteStatus[]>(decisions.length);
+    // Two actions of one account can list the same write (a group granting both products they
+    // lose): it is sent once, and both actions share its answer.
+    const sent = new Map<string, Promise<WriteStatus>>();
+    const writeOnce = (op: Operation, accountId: string): Promise<WriteStatus> => {
+      const key = `${accountId} ${operationKey(op)}`;
+      let status = sent.get(key);
+      if (!status) sent.set(key, (status = writeOne(writer, op, accountId)));
+      return status.then((s) => ({ ...s, op }));
+    };
     let done = 0;
     await forEachBounded(decisions, concurrency, async (decision, index) => {
       const statuses: WriteStatus[] = [];
       for (const op of decision.operations) {
-        const status = await writeOne(writer, op, decision.action.accountId);
+        const status = await writeOnce(op, decision.action.accountId);
         statuses.push(status);
         if (status.status === 'ok') {
           hooks.onOperation?.(decision.action, {
@@ -163,7 +173,9 @@ async function writeOne(
   } catch (error: unknown) {
     const { status, ambiguous } = (error ?? {}) as { status?: unknown; ambiguous?: unknown };
     const detail = messageOf(error);
-    if (status === 404) return { op, status: 'not-found', detail };
+    // A 404 on a repeat whose first attempt lost its answer most likely means that attempt
+    // worked: this run removed it, so the re-read settles it as applied, not already-absent.
+    if (status === 404 && ambiguous !== true) return { op, status: 'not-found', detail };
     return { op, status: ambiguous === true ? 'uncertain' : 'failed', detail };
   }
 }

@@ -92,6 +92,11 @@ export interface FaultRule {
   body?: unknown;
   /** Reset the connection instead of answering. */
   reset?: boolean;
+  /**
+   * Only requests this accepts fail (it sees the logged request: query and parsed body), e.g. the
+   * pages of one search that carry a cursor, so a test can break a read mid-pagination.
+   */
+  match?: (request: RequestLogEntry) => boolean;
 }
 
 export interface FaultControl {
@@ -239,13 +244,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     return n;
   };
 
-  const takeRule = (routeId: string, method: string, path: string): FaultRule | null => {
+  const takeRule = (routeId: string, method: string, entry: RequestLogEntry): FaultRule | null => {
+    const path = entry.path;
     const i = rules.findIndex(
       (r) =>
         (r.route === undefined || r.route === routeId) &&
         (r.method === undefined || r.method.toUpperCase() === method) &&
         (r.path === undefined ||
-          (typeof r.path === 'string' ? path.includes(r.path) : r.path.test(path))),
+          (typeof r.path === 'string' ? path.includes(r.path) : r.path.test(path))) &&
+        (r.match === undefined || r.match(entry)),
     );
     if (i < 0) return null;
     const rule = rules[i];
@@ -304,7 +311,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       req.socket.destroy();
     };
 
-    const rule = takeRule(routeId, method, path);
+    const rule = takeRule(routeId, method, entry);
     if (rule) {
       counters.faults++;
       if (rule.reset) return reset();
