@@ -461,7 +461,7 @@ function assemblePolicy(sources, digest) {
   };
   for (const source of sources) {
     const file = source.value;
-    const at2 = (path7, target = "value") => source.locate(path7, target);
+    const at2 = (path8, target = "value") => source.locate(path8, target);
     if (file.currency !== void 0) policy.currency = file.currency;
     for (const [key, settings] of Object.entries(file.products ?? {})) {
       const product = { source: at2(["products", key], "key") };
@@ -476,10 +476,10 @@ function assemblePolicy(sources, digest) {
     if (exclude.serviceAccounts !== void 0) {
       policy.exclude.serviceAccounts = exclude.serviceAccounts;
     }
-    const base = (entry, path7) => ({
+    const base = (entry, path8) => ({
       reason: entry.reason,
       ...entry.until === void 0 ? {} : { until: entry.until },
-      source: at2(path7)
+      source: at2(path8)
     });
     (exclude.accounts ?? []).forEach((entry, i) => {
       const account = base(entry, ["exclude", "accounts", i]);
@@ -502,7 +502,7 @@ function assemblePolicy(sources, digest) {
   }
   return policy;
 }
-function assembleRule(raw, path7, at2) {
+function assembleRule(raw, path8, at2) {
   const rule = {
     id: raw.id,
     product: raw.product,
@@ -515,19 +515,19 @@ function assembleRule(raw, path7, at2) {
     allowCollateral: raw.allowCollateral ?? false,
     action: raw.action ?? "remove-product-access",
     countApiTokenUse: raw.countApiTokenUse ?? true,
-    source: at2(path7),
-    productSource: at2([...path7, "product"])
+    source: at2(path8),
+    productSource: at2([...path8, "product"])
   };
   if (raw.description !== void 0) rule.description = raw.description;
   if (raw.sites !== void 0) {
     rule.sites = raw.sites.map((s) => s.toLowerCase());
-    rule.siteSources = raw.sites.map((_, i) => at2([...path7, "sites", i]));
+    rule.siteSources = raw.sites.map((_, i) => at2([...path8, "sites", i]));
   }
   if (raw.scope !== void 0) {
     const groups = raw.scope.groups ?? [];
     rule.scope = {
       groups,
-      groupSources: groups.map((_, i) => at2([...path7, "scope", "groups", i])),
+      groupSources: groups.map((_, i) => at2([...path8, "scope", "groups", i])),
       emailDomains: (raw.scope.emailDomains ?? []).map((d) => d.toLowerCase()),
       claimStatus: raw.scope.claimStatus ?? "any"
     };
@@ -665,17 +665,17 @@ function noRepeatsWithinRules(sources, report) {
     const root = source.value;
     if (!isRecord(root)) continue;
     list(root.rules).forEach((rule, ruleIndex) => {
-      for (const { path: path7, noun } of lists) {
-        const values = list(path7.reduce((v, k) => isRecord(v) ? v[k] : void 0, rule));
+      for (const { path: path8, noun } of lists) {
+        const values = list(path8.reduce((v, k) => isRecord(v) ? v[k] : void 0, rule));
         const seen = /* @__PURE__ */ new Map();
         values.forEach((value, index) => {
           if (typeof value !== "string") return;
-          const at2 = source.locate(["rules", ruleIndex, ...path7, index]);
+          const at2 = source.locate(["rules", ruleIndex, ...path8, index]);
           const first = seen.get(value.toLowerCase());
           if (first) {
             report(
               at2,
-              `${noun} "${value}" is listed twice in "${path7[path7.length - 1]}" (first at line ${first.line}, column ${first.column}) \u2014 remove one`
+              `${noun} "${value}" is listed twice in "${path8[path8.length - 1]}" (first at line ${first.line}, column ${first.column}) \u2014 remove one`
             );
           } else seen.set(value.toLowerCase(), at2);
         });
@@ -904,13 +904,13 @@ function segmentsOf(instancePath, value) {
   return segments;
 }
 function keyPathOf(segments) {
-  let path7 = "";
+  let path8 = "";
   segments.forEach((segment, i) => {
-    if (typeof segment === "number") path7 += "[]";
-    else if (i === 1 && segments[0] === "products") path7 += ".*";
-    else path7 += path7 === "" ? segment : `.${segment}`;
+    if (typeof segment === "number") path8 += "[]";
+    else if (i === 1 && segments[0] === "products") path8 += ".*";
+    else path8 += path8 === "" ? segment : `.${segment}`;
   });
-  return path7;
+  return path8;
 }
 var isRecord2, valueAt;
 var init_instance_path = __esm({
@@ -937,9 +937,9 @@ function schemaKeys(root = policySchema) {
   const visitObject = (object, parent) => {
     for (const [name, raw] of Object.entries(object.properties ?? {})) {
       const node = resolveRef(raw, root);
-      const path7 = parent === "" ? name : `${parent}.${name}`;
-      keys.push({ path: path7, parent, name, node, required: object.required?.includes(name) ?? false });
-      visitValue(node, path7);
+      const path8 = parent === "" ? name : `${parent}.${name}`;
+      keys.push({ path: path8, parent, name, node, required: object.required?.includes(name) ?? false });
+      visitValue(node, path8);
     }
     if (object.additionalProperties && typeof object.additionalProperties === "object") {
       visitValue(
@@ -948,9 +948,9 @@ function schemaKeys(root = policySchema) {
       );
     }
   };
-  const visitValue = (node, path7) => {
-    if (node.type === "object") visitObject(node, path7);
-    if (node.type === "array" && node.items) visitValue(resolveRef(node.items, root), `${path7}[]`);
+  const visitValue = (node, path8) => {
+    if (node.type === "object") visitObject(node, path8);
+    if (node.type === "array" && node.items) visitValue(resolveRef(node.items, root), `${path8}[]`);
   };
   visitObject(root, "");
   return keys;
@@ -962,10 +962,10 @@ function keysByParent(root = policySchema) {
   }
   return byParent;
 }
-function schemaAt(path7, root = policySchema) {
-  if (path7 === "") return root;
+function schemaAt(path8, root = policySchema) {
+  if (path8 === "") return root;
   let node = root;
-  for (const part of path7.match(/[^.[\]]+|\[\]/g) ?? []) {
+  for (const part of path8.match(/[^.[\]]+|\[\]/g) ?? []) {
     if (!node) return void 0;
     if (part === "[]") node = node.items ? resolveRef(node.items, root) : void 0;
     else if (part === "*")
@@ -4662,8 +4662,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path7) {
-      let input = path7;
+    function removeDotSegments(path8) {
+      let input = path8;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -4737,11 +4737,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path7) {
-      if (path7 === "" || path7[0] === "/") {
-        return removeDotSegments(path7);
+    function removeDotSegmentsRelative(path8) {
+      if (path8 === "" || path8[0] === "/") {
+        return removeDotSegments(path8);
       }
-      const segments = path7.split("/");
+      const segments = path8.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -5104,8 +5104,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path7 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path7 && path7 !== "/" ? path7 : void 0;
+        const path8 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path8 && path8 !== "/" ? path8 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -9588,17 +9588,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path7) {
-      const ctrl = callVisitor(key, node, visitor, path7);
+    function visit_(key, node, visitor, path8) {
+      const ctrl = callVisitor(key, node, visitor, path8);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path7, ctrl);
-        return visit_(key, ctrl, visitor, path7);
+        replaceNode(key, path8, ctrl);
+        return visit_(key, ctrl, visitor, path8);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path7 = Object.freeze(path7.concat(node));
+          path8 = Object.freeze(path8.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path7);
+            const ci = visit_(i, node.items[i], visitor, path8);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -9609,13 +9609,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path7 = Object.freeze(path7.concat(node));
-          const ck = visit_("key", node.key, visitor, path7);
+          path8 = Object.freeze(path8.concat(node));
+          const ck = visit_("key", node.key, visitor, path8);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path7);
+          const cv = visit_("value", node.value, visitor, path8);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -9636,17 +9636,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path7) {
-      const ctrl = await callVisitor(key, node, visitor, path7);
+    async function visitAsync_(key, node, visitor, path8) {
+      const ctrl = await callVisitor(key, node, visitor, path8);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path7, ctrl);
-        return visitAsync_(key, ctrl, visitor, path7);
+        replaceNode(key, path8, ctrl);
+        return visitAsync_(key, ctrl, visitor, path8);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path7 = Object.freeze(path7.concat(node));
+          path8 = Object.freeze(path8.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path7);
+            const ci = await visitAsync_(i, node.items[i], visitor, path8);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -9657,13 +9657,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path7 = Object.freeze(path7.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path7);
+          path8 = Object.freeze(path8.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path8);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path7);
+          const cv = await visitAsync_("value", node.value, visitor, path8);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -9690,23 +9690,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path7) {
+    function callVisitor(key, node, visitor, path8) {
       if (typeof visitor === "function")
-        return visitor(key, node, path7);
+        return visitor(key, node, path8);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path7);
+        return visitor.Map?.(key, node, path8);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path7);
+        return visitor.Seq?.(key, node, path8);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path7);
+        return visitor.Pair?.(key, node, path8);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path7);
+        return visitor.Scalar?.(key, node, path8);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path7);
+        return visitor.Alias?.(key, node, path8);
       return void 0;
     }
-    function replaceNode(key, path7, node) {
-      const parent = path7[path7.length - 1];
+    function replaceNode(key, path8, node) {
+      const parent = path8[path8.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -10318,10 +10318,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path7, value) {
+    function collectionFromPath(schema, path8, value) {
       let v = value;
-      for (let i = path7.length - 1; i >= 0; --i) {
-        const k = path7[i];
+      for (let i = path8.length - 1; i >= 0; --i) {
+        const k = path8[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -10340,7 +10340,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path7) => path7 == null || typeof path7 === "object" && !!path7[Symbol.iterator]().next().done;
+    var isEmptyPath = (path8) => path8 == null || typeof path8 === "object" && !!path8[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -10370,11 +10370,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path7, value) {
-        if (isEmptyPath(path7))
+      addIn(path8, value) {
+        if (isEmptyPath(path8))
           this.add(value);
         else {
-          const [key, ...rest] = path7;
+          const [key, ...rest] = path8;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -10388,8 +10388,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path7) {
-        const [key, ...rest] = path7;
+      deleteIn(path8) {
+        const [key, ...rest] = path8;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -10403,8 +10403,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path7, keepScalar) {
-        const [key, ...rest] = path7;
+      getIn(path8, keepScalar) {
+        const [key, ...rest] = path8;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -10422,8 +10422,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path7) {
-        const [key, ...rest] = path7;
+      hasIn(path8) {
+        const [key, ...rest] = path8;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -10433,8 +10433,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path7, value) {
-        const [key, ...rest] = path7;
+      setIn(path8, value) {
+        const [key, ...rest] = path8;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -12949,9 +12949,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path7, value) {
+      addIn(path8, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path7, value);
+          this.contents.addIn(path8, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -13026,14 +13026,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path7) {
-        if (Collection.isEmptyPath(path7)) {
+      deleteIn(path8) {
+        if (Collection.isEmptyPath(path8)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path7) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path8) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -13048,10 +13048,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path7, keepScalar) {
-        if (Collection.isEmptyPath(path7))
+      getIn(path8, keepScalar) {
+        if (Collection.isEmptyPath(path8))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path7, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path8, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -13062,10 +13062,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path7) {
-        if (Collection.isEmptyPath(path7))
+      hasIn(path8) {
+        if (Collection.isEmptyPath(path8))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path7) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path8) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -13082,13 +13082,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path7, value) {
-        if (Collection.isEmptyPath(path7)) {
+      setIn(path8, value) {
+        if (Collection.isEmptyPath(path8)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path7), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path8), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path7, value);
+          this.contents.setIn(path8, value);
         }
       }
       /**
@@ -15049,9 +15049,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path7) => {
+    visit.itemAtPath = (cst, path8) => {
       let item = cst;
-      for (const [field, index] of path7) {
+      for (const [field, index] of path8) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -15060,23 +15060,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path7) => {
-      const parent = visit.itemAtPath(cst, path7.slice(0, -1));
-      const field = path7[path7.length - 1][0];
+    visit.parentCollection = (cst, path8) => {
+      const parent = visit.itemAtPath(cst, path8.slice(0, -1));
+      const field = path8[path8.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path7, item, visitor) {
-      let ctrl = visitor(item, path7);
+    function _visit(path8, item, visitor) {
+      let ctrl = visitor(item, path8);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path7.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path8.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -15087,10 +15087,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path7);
+            ctrl = ctrl(item, path8);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path7) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path8) : ctrl;
     }
     exports.visit = visit;
   }
@@ -17176,10 +17176,10 @@ var init_yaml_source = __esm({
        * at its value, or at the key when the value is missing or left empty. A path that does not
        * exist resolves to the deepest node that does (a missing key is reported on its mapping).
        */
-      locate(path7, target = "value") {
+      locate(path8, target = "value") {
         let node = this.doc.contents;
         let pair;
-        for (const segment of path7) {
+        for (const segment of path8) {
           const next = this.child(node, segment);
           if (!next) break;
           ({ node, pair } = next);
@@ -17580,7 +17580,111 @@ function csvCell(value) {
 function formatAuditRow(row) {
   return AUDIT_COLUMNS.map((column) => csvCell(row[column])).join(",") + AUDIT_LINE_END;
 }
-var AUDIT_LINE_END, AUDIT_HEADER, FORMULA_START, NEEDS_QUOTES;
+function parseAuditCsv(text2, source = "audit CSV") {
+  const records = parseRecords(text2.startsWith("\uFEFF") ? text2.slice(1) : text2, source);
+  if (records.length === 0) throw new InputError(`${source}: the audit CSV is empty`);
+  const [header2, ...rows] = records;
+  if (header2.fields.join(",") !== AUDIT_COLUMNS.join(",")) {
+    throw new InputError(
+      `${source}:1: not an audit CSV of this version: the header must be ${AUDIT_COLUMNS.join(",")}`
+    );
+  }
+  const phases = new Set(AUDIT_PHASES);
+  const outcomes = new Set(AUDIT_OUTCOMES);
+  return rows.map(({ fields, line }) => {
+    if (fields.length !== AUDIT_COLUMNS.length) {
+      throw new InputError(
+        `${source}:${line}: the row has ${fields.length} fields, expected ${AUDIT_COLUMNS.length} (a cut-off or edited file?)`
+      );
+    }
+    const row = {};
+    AUDIT_COLUMNS.forEach((column, i) => {
+      row[column] = fields[i];
+    });
+    if (!phases.has(row.phase)) {
+      throw new InputError(`${source}:${line}: unknown phase ${JSON.stringify(row.phase)}`);
+    }
+    if (!outcomes.has(row.outcome)) {
+      throw new InputError(`${source}:${line}: unknown outcome ${JSON.stringify(row.outcome)}`);
+    }
+    return row;
+  });
+}
+function parseRecords(text2, source) {
+  const records = [];
+  let fields = [];
+  let field = "";
+  let line = 1;
+  let recordLine = 1;
+  let i = 0;
+  let atFieldStart = true;
+  const endRecord = () => {
+    fields.push(field);
+    records.push({ fields, line: recordLine });
+    fields = [];
+    field = "";
+    atFieldStart = true;
+  };
+  while (i < text2.length) {
+    const ch = text2[i];
+    if (atFieldStart && ch === '"') {
+      const start = line;
+      i++;
+      for (; ; ) {
+        if (i >= text2.length) {
+          throw new InputError(
+            `${source}:${start}: a quoted field is never closed (a cut-off file?)`
+          );
+        }
+        const c = text2[i];
+        if (c === '"') {
+          if (text2[i + 1] === '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        if (c === "\n") line++;
+        field += c;
+        i++;
+      }
+      const after = text2[i];
+      if (after !== void 0 && after !== "," && after !== "\r" && after !== "\n") {
+        throw new InputError(`${source}:${line}: unexpected text after a closing quote`);
+      }
+      atFieldStart = false;
+      continue;
+    }
+    if (ch === ",") {
+      fields.push(field);
+      field = "";
+      atFieldStart = true;
+      i++;
+      continue;
+    }
+    if (ch === "\r" || ch === "\n") {
+      if (ch === "\r" && text2[i + 1] !== "\n") {
+        throw new InputError(`${source}:${line}: a bare carriage return outside quotes`);
+      }
+      endRecord();
+      i += ch === "\r" ? 2 : 1;
+      line++;
+      recordLine = line;
+      continue;
+    }
+    if (ch === '"') {
+      throw new InputError(`${source}:${line}: a quote inside an unquoted field`);
+    }
+    field += ch;
+    atFieldStart = false;
+    i++;
+  }
+  if (!atFieldStart || fields.length > 0 || field !== "") endRecord();
+  return records;
+}
+var AUDIT_LINE_END, AUDIT_HEADER, FORMULA_START, NEEDS_QUOTES, AUDIT_PHASES, AUDIT_OUTCOMES;
 var init_csv = __esm({
   "src/audit/csv.ts"() {
     "use strict";
@@ -17590,6 +17694,27 @@ var init_csv = __esm({
     AUDIT_HEADER = AUDIT_COLUMNS.join(",") + AUDIT_LINE_END;
     FORMULA_START = /^[=+\-@\t\r]/;
     NEEDS_QUOTES = /[",\r\n]/;
+    AUDIT_PHASES = ["plan", "apply", "restore"];
+    AUDIT_OUTCOMES = [
+      "planned",
+      "upcoming",
+      "protected",
+      "needs-idp-change",
+      "needs-manual",
+      "needs-review",
+      "skipped-collateral",
+      "refused",
+      "applied",
+      "partial",
+      "unverified",
+      "already-absent",
+      "skipped-now-active",
+      "skipped-now-excluded",
+      "skipped-policy-changed",
+      "failed",
+      "dry-run",
+      "restored"
+    ];
   }
 });
 
@@ -17606,27 +17731,27 @@ var init_writer = __esm({
       path;
       fd;
       count = 0;
-      constructor(path7, fd) {
-        this.path = path7;
+      constructor(path8, fd) {
+        this.path = path8;
         this.fd = fd;
       }
       /**
        * Opens `path` for appending. A new or empty file gets the header; an existing audit CSV is
        * continued (its header must be ours), so plan and apply runs can share one `--audit FILE`.
        */
-      static open(path7) {
-        mkdirSync(dirname(path7), { recursive: true });
-        const fd = openSync(path7, "a+");
+      static open(path8) {
+        mkdirSync(dirname(path8), { recursive: true });
+        const fd = openSync(path8, "a+");
         try {
-          const size = statSync(path7).size;
-          const writer = new _AuditWriter(path7, fd);
+          const size = statSync(path8).size;
+          const writer = new _AuditWriter(path8, fd);
           if (size === 0) {
             writer.append(AUDIT_HEADER);
           } else {
             const head = Buffer.alloc(Math.min(size, Buffer.byteLength(AUDIT_HEADER)));
             readSync(fd, head, 0, head.length, 0);
             if (head.toString("utf8") !== AUDIT_HEADER) {
-              throw new InputError(`${path7}: exists and is not an audit CSV of this version`);
+              throw new InputError(`${path8}: exists and is not an audit CSV of this version`);
             }
             const last = Buffer.alloc(1);
             readSync(fd, last, 0, 1, size - 1);
@@ -17909,11 +18034,50 @@ function operationTarget(operation) {
   const { type: _type, ...rest } = operation;
   return canonicalJson(rest);
 }
+function operationFromAudit(operation, target, where2) {
+  const fields = FIELDS[operation];
+  if (fields === void 0) {
+    throw new InputError(`${where2}: unknown operation ${JSON.stringify(operation)}`);
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(target);
+  } catch {
+    throw new InputError(`${where2}: the target of a ${operation} row is not JSON`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new InputError(`${where2}: the target of a ${operation} row is not a JSON object`);
+  }
+  const record = parsed;
+  const allowed = /* @__PURE__ */ new Set([...fields, ...OPTIONAL[operation] ?? []]);
+  for (const key of Object.keys(record)) {
+    if (!allowed.has(key)) throw new InputError(`${where2}: unexpected "${key}" in the target`);
+  }
+  for (const key of fields) {
+    const value = record[key];
+    if (typeof value !== "string" || value === "" && key !== "groupName") {
+      throw new InputError(`${where2}: the target has no ${key}`);
+    }
+  }
+  return { type: operation, ...record };
+}
+var FIELDS, OPTIONAL;
 var init_target = __esm({
   "src/audit/target.ts"() {
     "use strict";
     init_errors();
     init_canonical();
+    FIELDS = {
+      "remove-group-membership": ["directoryId", "groupId", "groupName"],
+      "add-group-membership": ["directoryId", "groupId", "groupName"],
+      "revoke-role": ["role", "resourceId"],
+      "assign-role": ["role", "resourceId"],
+      suspend: ["directoryId"],
+      "restore-user": ["directoryId"]
+    };
+    OPTIONAL = {
+      "remove-group-membership": ["blockedBy"]
+    };
   }
 });
 
@@ -18413,6 +18577,9 @@ function utcDay(createdAt) {
   }
   return created.toISOString().slice(0, 10);
 }
+function planIdFor(body) {
+  return `${utcDay(body.createdAt)}-${sha256Hex(canonicalJson(body)).slice(0, 8)}`;
+}
 function computePlanDigest(plan) {
   const { digest: _ignored, ...withoutDigest } = plan;
   return sha256Hex(canonicalJson(withoutDigest));
@@ -18426,6 +18593,10 @@ function finalizePlan(body) {
 }
 function verifyPlanDigest(plan) {
   return computePlanDigest(plan) === plan.digest;
+}
+function verifyPlanId(plan) {
+  const { planId: _planId, digest: _digest, ...body } = plan;
+  return planIdFor(body) === plan.planId;
 }
 function serializePlan(plan) {
   return stableJson(plan);
@@ -18544,52 +18715,52 @@ import { basename, dirname as dirname2, join } from "node:path";
 function isMissing(e) {
   return e?.code === "ENOENT";
 }
-function decodeUtf82(bytes, path7, what) {
+function decodeUtf82(bytes, path8, what) {
   try {
     return utf8.decode(bytes);
   } catch {
-    throw new InputError(`${path7}: the ${what} is not valid UTF-8`);
+    throw new InputError(`${path8}: the ${what} is not valid UTF-8`);
   }
 }
-function readTextFile(path7, what) {
+function readTextFile(path8, what) {
   let bytes;
   try {
-    bytes = readFileSync(path7);
+    bytes = readFileSync(path8);
   } catch (e) {
-    if (isMissing(e)) throw new InputError(`${path7}: ${what} not found`);
+    if (isMissing(e)) throw new InputError(`${path8}: ${what} not found`);
     throw e;
   }
-  return decodeUtf82(bytes, path7, what);
+  return decodeUtf82(bytes, path8, what);
 }
-function writeTextFileAtomic(path7, text2) {
-  mkdirSync2(dirname2(path7), { recursive: true });
-  const temp = join(dirname2(path7), `.${basename(path7)}.${process.pid}.tmp`);
+function writeTextFileAtomic(path8, text2) {
+  mkdirSync2(dirname2(path8), { recursive: true });
+  const temp = join(dirname2(path8), `.${basename(path8)}.${process.pid}.tmp`);
   try {
     writeFileSync(temp, text2, "utf8");
-    renameSync(temp, path7);
+    renameSync(temp, path8);
   } catch (e) {
     rmSync(temp, { force: true });
     throw e;
   }
 }
-function readPlanFile(path7) {
-  return parsePlan(readTextFile(path7, "plan file"), path7);
+function readPlanFile(path8) {
+  return parsePlan(readTextFile(path8, "plan file"), path8);
 }
-function writePlanFile(path7, plan) {
-  writeTextFileAtomic(path7, serializePlan(plan));
+function writePlanFile(path8, plan) {
+  writeTextFileAtomic(path8, serializePlan(plan));
 }
-function readStateFile(path7) {
+function readStateFile(path8) {
   let bytes;
   try {
-    bytes = readFileSync(path7);
+    bytes = readFileSync(path8);
   } catch (e) {
     if (isMissing(e)) return emptyState();
     throw e;
   }
-  return parseState(decodeUtf82(bytes, path7, "state file"), path7);
+  return parseState(decodeUtf82(bytes, path8, "state file"), path8);
 }
-function writeStateFile(path7, state) {
-  writeTextFileAtomic(path7, serializeState(state));
+function writeStateFile(path8, state) {
+  writeTextFileAtomic(path8, serializeState(state));
 }
 var utf8;
 var init_plan_files = __esm({
@@ -22541,10 +22712,10 @@ var init_client = __esm({
         return { id: data?.id ?? this.orgId, name: data?.attributes?.name ?? null };
       }
       listDirectories(options = {}) {
-        const path7 = `/admin/v2/orgs/${this.org}/directories`;
+        const path8 = `/admin/v2/orgs/${this.org}/directories`;
         const route = "GET /admin/v2/orgs/{orgId}/directories";
         return this.getPages(
-          path7,
+          path8,
           route,
           {},
           options,
@@ -22599,13 +22770,13 @@ var init_client = __esm({
       }
       /** `POST /admin/v2/orgs/{orgId}/workspaces`: every product instance of the org. */
       listWorkspaces(options = {}) {
-        const path7 = `/admin/v2/orgs/${this.org}/workspaces`;
+        const path8 = `/admin/v2/orgs/${this.org}/workspaces`;
         const route = "POST /admin/v2/orgs/{orgId}/workspaces";
-        return paginate({ method: "POST", path: path7, route }, async (cursor) => {
+        return paginate({ method: "POST", path: path8, route }, async (cursor) => {
           const body = cursor === void 0 ? { limit: this.pageSize } : { cursor };
           const response = await this.http.request({
             method: "POST",
-            path: path7,
+            path: path8,
             route,
             body,
             retry: "read",
@@ -22683,8 +22854,8 @@ var init_client = __esm({
         };
       }
       // --- Pagination plumbing ---------------------------------------------------------------------
-      getPages(path7, route, query, options, itemsOf, sendLimit = true) {
-        return paginate({ method: "GET", path: path7, route }, async (cursor) => {
+      getPages(path8, route, query, options, itemsOf, sendLimit = true) {
+        return paginate({ method: "GET", path: path8, route }, async (cursor) => {
           const pageQuery = {
             ...query,
             ...sendLimit ? { limit: this.pageSize } : {},
@@ -22692,7 +22863,7 @@ var init_client = __esm({
           };
           const response = await this.http.request({
             method: "GET",
-            path: path7,
+            path: path8,
             route,
             query: pageQuery,
             retry: "read",
@@ -22702,12 +22873,12 @@ var init_client = __esm({
           return { items: (body && itemsOf(body)) ?? [], next: body?.links?.next };
         });
       }
-      postPages(path7, route, filter, options, itemsOf) {
-        return paginate({ method: "POST", path: path7, route }, async (cursor) => {
+      postPages(path8, route, filter, options, itemsOf) {
+        return paginate({ method: "POST", path: path8, route }, async (cursor) => {
           const body = { ...filter, limit: this.pageSize, ...cursor === void 0 ? {} : { cursor } };
           const response = await this.http.request({
             method: "POST",
-            path: path7,
+            path: path8,
             route,
             body,
             retry: "read",
@@ -23382,11 +23553,18 @@ function liveExecutor(writer, options = {}) {
   const concurrency = Math.max(1, options.concurrency ?? 4);
   return async (decisions, hooks) => {
     const writes = new Array(decisions.length);
+    const sent = /* @__PURE__ */ new Map();
+    const writeOnce = (op, accountId) => {
+      const key = `${accountId} ${operationKey(op)}`;
+      let status = sent.get(key);
+      if (!status) sent.set(key, status = writeOne(writer, op, accountId));
+      return status.then((s) => ({ ...s, op }));
+    };
     let done = 0;
     await forEachBounded(decisions, concurrency, async (decision, index) => {
       const statuses = [];
       for (const op of decision.operations) {
-        const status = await writeOne(writer, op, decision.action.accountId);
+        const status = await writeOnce(op, decision.action.accountId);
         statuses.push(status);
         if (status.status === "ok") {
           hooks.onOperation?.(decision.action, {
@@ -23429,7 +23607,7 @@ async function writeOne(writer, op, accountId) {
   } catch (error) {
     const { status, ambiguous } = error ?? {};
     const detail = messageOf(error);
-    if (status === 404) return { op, status: "not-found", detail };
+    if (status === 404 && ambiguous !== true) return { op, status: "not-found", detail };
     return { op, status: ambiguous === true ? "uncertain" : "failed", detail };
   }
 }
@@ -23551,6 +23729,7 @@ var init_executor = __esm({
     "use strict";
     init_errors();
     init_intersect();
+    init_operations2();
     needsReread = (w) => w?.status === "not-found" || w?.status === "uncertain";
   }
 });
@@ -23663,9 +23842,9 @@ function headline(result, counts, total, problemCount) {
   return `**${verb} ${formatCount(doneCount)} of ${plural(total, "action", "actions")}**${problems}${skippedText}.`;
 }
 function auditHint(options) {
-  const path7 = options?.auditPath === void 0 ? "the audit CSV artifact" : mdCode(options.auditPath);
+  const path8 = options?.auditPath === void 0 ? "the audit CSV artifact" : mdCode(options.auditPath);
   const url = options?.auditUrl === void 0 ? void 0 : safeUrl(options.auditUrl);
-  return url === void 0 ? path7 : `${path7} ([download](${url}))`;
+  return url === void 0 ? path8 : `${path8} ([download](${url}))`;
 }
 var OUTCOME_TEXT, PROBLEMS, DONE;
 var init_render_apply = __esm({
@@ -23702,6 +23881,607 @@ var init_render_apply = __esm({
   }
 });
 
+// src/restore/executor.ts
+function dryRunRestoreExecutor() {
+  return (decisions, hooks) => Promise.resolve(
+    decisions.map((d, i) => {
+      const operations = d.operations.map((op) => ({
+        op,
+        outcome: "dry-run",
+        detail: "dry run: not written"
+      }));
+      for (const r of operations) hooks.onOperation?.(d.action, r);
+      const result = {
+        action: d.action,
+        outcome: "dry-run",
+        detail: `dry run: ${operations.length} operation(s) would run`,
+        operations
+      };
+      hooks.onAction?.(result);
+      hooks.onProgress?.(i + 1, decisions.length);
+      return result;
+    })
+  );
+}
+function groupLabel(op) {
+  return op.groupName || op.groupId;
+}
+async function writeOne2(writer, op, accountId) {
+  try {
+    await writer.execute(op, accountId);
+    return { op, status: "ok", detail: "write accepted" };
+  } catch (error) {
+    const message = messageOf(error);
+    if (!(error instanceof AtlassianApiError)) return { op, status: "failed", detail: message };
+    if (error.status === 409) return settleConflict(writer, op, accountId, error);
+    if (error.ambiguous) return { op, status: "uncertain", detail: message };
+    return { op, status: "failed", detail: message };
+  }
+}
+async function settleConflict(writer, op, accountId, error) {
+  const code = error.code ? ` ${error.code}` : "";
+  const limit = (what) => ({
+    op,
+    status: "failed",
+    detail: `licence limit reached: ${what} has no free seat (409${code}); free a seat or raise the licence tier, then apply this restore plan again`
+  });
+  if (op.type === "assign-role") return limit(op.resourceId);
+  if (op.type !== "add-group-membership") {
+    return {
+      op,
+      status: "failed",
+      detail: `conflict (409${code}): ${error.detail ?? error.message}`
+    };
+  }
+  if (error.code !== null && LICENCE_LIMIT_CODE.test(error.code)) {
+    return limit(`a product that group ${groupLabel(op)} grants`);
+  }
+  let member;
+  try {
+    member = await writer.isMember(op.directoryId, op.groupId, accountId);
+  } catch (readError) {
+    return {
+      op,
+      status: "failed",
+      detail: `conflict (409${code}), and reading the user's groups to tell "already a member" from "licence limit reached" failed: ${messageOf(readError)}`
+    };
+  }
+  if (member) {
+    return {
+      op,
+      status: "already",
+      detail: `already a member of ${groupLabel(op)} (409${code}): nothing to give back`
+    };
+  }
+  return limit(
+    `a product that group ${groupLabel(op)} grants (the user is not a member, so the 409 is not "already a member")`
+  );
+}
+function liveRestoreExecutor(writer, options = {}) {
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const rereads = Math.max(0, options.verifyRereads ?? 2);
+  const delayMs = options.verifyDelayMs ?? 2e3;
+  const sleep2 = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  return async (decisions, hooks) => {
+    const writes = new Array(decisions.length);
+    let done = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < decisions.length) {
+        const index = next++;
+        const decision = decisions[index];
+        const statuses = [];
+        for (const op of decision.operations) {
+          const status = await writeOne2(writer, op, decision.action.accountId);
+          statuses.push(status);
+          if (status.status !== "uncertain") {
+            hooks.onOperation?.(decision.action, {
+              op,
+              outcome: status.status === "failed" ? "failed" : "restored",
+              detail: status.detail
+            });
+          }
+        }
+        writes[index] = statuses;
+        done += 1;
+        hooks.onProgress?.(done, decisions.length);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, decisions.length) }, worker));
+    const held = await readHeld(writer, decisions, writes, { rereads, delayMs, sleep: sleep2 });
+    return decisions.map((decision, index) => {
+      const result = settle2(decision, writes[index] ?? [], held);
+      for (const r of result.operations) {
+        const write = writes[index]?.find((w) => w.op === r.op);
+        if (write?.status === "uncertain") hooks.onOperation?.(decision.action, r);
+      }
+      hooks.onAction?.(result);
+      return result;
+    });
+  };
+}
+async function readHeld(writer, decisions, writes, retry) {
+  const wanted = /* @__PURE__ */ new Map();
+  decisions.forEach((d) => {
+    for (const resourceId of resourcesOfAction(d.action)) {
+      let accounts = wanted.get(resourceId);
+      if (!accounts) wanted.set(resourceId, accounts = /* @__PURE__ */ new Set());
+      accounts.add(d.action.accountId);
+    }
+  });
+  const read = async (resourceId, accounts) => {
+    try {
+      return new Set(await writer.seatsHeld(resourceId, accounts));
+    } catch (error) {
+      return { error: messageOf(error) };
+    }
+  };
+  const held = /* @__PURE__ */ new Map();
+  for (const [resourceId, accounts] of wanted)
+    held.set(resourceId, await read(resourceId, [...accounts]));
+  const recheck = new Set(
+    decisions.filter((_d, i) => !(writes[i] ?? []).some((w) => w.status === "failed")).map((d) => d.action.accountId)
+  );
+  for (let attempt = 0; attempt < retry.rereads; attempt++) {
+    const pending = [];
+    for (const [resourceId, accounts] of wanted) {
+      const seats = held.get(resourceId);
+      if (!seats || "error" in seats) continue;
+      const missing = [...accounts].filter((a) => recheck.has(a) && !seats.has(a));
+      if (missing.length > 0) pending.push([resourceId, missing, seats]);
+    }
+    if (pending.length === 0) break;
+    await retry.sleep(retry.delayMs);
+    for (const [resourceId, accounts, seats] of pending) {
+      const again = await read(resourceId, accounts);
+      if ("error" in again) continue;
+      for (const a of again) seats.add(a);
+    }
+  }
+  return held;
+}
+function seatState2(action, held) {
+  const where2 = [];
+  for (const resourceId of resourcesOfAction(action)) {
+    const seats = held.get(resourceId);
+    if (!seats) continue;
+    if ("error" in seats)
+      return { state: "unknown", detail: `verification read failed: ${seats.error}` };
+    if (!seats.has(action.accountId)) where2.push(resourceId);
+  }
+  return where2.length === 0 ? { state: "held" } : { state: "missing", where: where2 };
+}
+function settle2(decision, writes, held) {
+  const seat = seatState2(decision.action, held);
+  const operations = writes.map((w) => {
+    switch (w.status) {
+      case "ok":
+      case "already":
+        return { op: w.op, outcome: "restored", detail: w.detail };
+      case "failed":
+        return { op: w.op, outcome: "failed", detail: w.detail };
+      case "uncertain":
+        return seat.state === "held" ? {
+          op: w.op,
+          outcome: "restored",
+          detail: `the answer was lost, and a re-read shows the seat held (${w.detail})`
+        } : { op: w.op, outcome: "failed", detail: w.detail };
+    }
+  });
+  const base = { action: decision.action, operations };
+  const failed = operations.filter((o) => o.outcome === "failed");
+  if (failed.length > 0) {
+    const why = failed.map((f) => f.detail).join("; ");
+    return failed.length < operations.length ? {
+      ...base,
+      outcome: "partial",
+      detail: `${failed.length} of ${operations.length} operation(s) failed: ${why}`
+    } : { ...base, outcome: "failed", detail: why };
+  }
+  if (seat.state === "held") {
+    const changed = writes.some((w) => w.status !== "already");
+    return {
+      ...base,
+      outcome: "restored",
+      detail: changed ? "verified: the seat is held again" : "verified: the seat was already held; nothing changed"
+    };
+  }
+  return {
+    ...base,
+    outcome: "unverified",
+    detail: seat.state === "missing" ? `the writes were accepted but no seat is held on ${seat.where.join(", ")}` : seat.detail
+  };
+}
+var LICENCE_LIMIT_CODE;
+var init_executor2 = __esm({
+  "src/restore/executor.ts"() {
+    "use strict";
+    init_errors2();
+    init_intersect();
+    init_errors();
+    LICENCE_LIMIT_CODE = /409-3$/;
+  }
+});
+
+// src/restore/roles.ts
+function unsafeGroupRoles(roles) {
+  return [...new Set([...roles].filter((role) => !RESTORABLE_GROUP_ROLES.has(role)))].sort();
+}
+var RESTORABLE_GROUP_ROLES, RESTORABLE_DIRECT_ROLES;
+var init_roles = __esm({
+  "src/restore/roles.ts"() {
+    "use strict";
+    RESTORABLE_GROUP_ROLES = /* @__PURE__ */ new Set([
+      "atlassian/user",
+      "atlassian/guest",
+      "atlassian/customer",
+      "atlassian/contributor",
+      "atlassian/basic",
+      "atlassian/stakeholder",
+      "atlassian/viewer"
+    ]);
+    RESTORABLE_DIRECT_ROLES = /* @__PURE__ */ new Set(["atlassian/user"]);
+  }
+});
+
+// src/restore/targets.ts
+async function readRestoreTargets(client, targets, options = {}) {
+  const concurrency = options.concurrency ?? 4;
+  const read = { signal: options.signal };
+  let reads = 0;
+  const accountsByDirectory = /* @__PURE__ */ new Map();
+  const groupsByDirectory = /* @__PURE__ */ new Map();
+  const unsuspend = /* @__PURE__ */ new Map();
+  let needResources = false;
+  for (const { accountId, directoryId, op } of targets) {
+    const directory = "directoryId" in op ? op.directoryId : directoryId;
+    let accounts2 = accountsByDirectory.get(directory);
+    if (!accounts2) accountsByDirectory.set(directory, accounts2 = /* @__PURE__ */ new Set());
+    accounts2.add(accountId);
+    if (op.type === "add-group-membership") {
+      let groups2 = groupsByDirectory.get(op.directoryId);
+      if (!groups2) groupsByDirectory.set(op.directoryId, groups2 = /* @__PURE__ */ new Set());
+      groups2.add(bareGroupId(op.groupId));
+    } else if (op.type === "restore-user") {
+      unsuspend.set(accountId, op.directoryId);
+    } else if (op.type === "assign-role") {
+      needResources = true;
+    }
+  }
+  const accounts = /* @__PURE__ */ new Map();
+  const accountBatches = [...accountsByDirectory].flatMap(
+    ([directoryId, ids]) => chunk([...ids].sort(), ACCOUNT_IDS_PER_SEARCH2).map((batch) => ({ directoryId, batch }))
+  );
+  await mapConcurrent(accountBatches, concurrency, async ({ directoryId, batch }) => {
+    for await (const page of client.searchUsers(
+      directoryId,
+      { accountIds: batch, expand: ["groups", "platformRoles"] },
+      read
+    )) {
+      reads += 1;
+      for (const user of page) {
+        if (!user.accountId || !batch.includes(user.accountId)) continue;
+        accounts.set(accountKey(directoryId, user.accountId), {
+          accountStatus: user.accountStatus ?? "active",
+          membershipStatus: user.membershipStatus ?? "active",
+          platformRoles: [...user.platformRoles ?? []],
+          groupIds: new Set((user.groups ?? []).flatMap((g) => g.id ? [bareGroupId(g.id)] : []))
+        });
+      }
+    }
+  });
+  const groups = /* @__PURE__ */ new Map();
+  const groupBatches = [...groupsByDirectory].flatMap(
+    ([directoryId, ids]) => chunk([...ids].sort(), GROUP_IDS_PER_SEARCH).map((batch) => ({ directoryId, batch }))
+  );
+  const flags = /* @__PURE__ */ new Map();
+  await mapConcurrent(groupBatches, concurrency, async ({ directoryId, batch }) => {
+    for await (const page of client.searchGroups(directoryId, { groupIds: batch }, read)) {
+      reads += 1;
+      for (const group of page) {
+        if (!group.id) continue;
+        flags.set(groupKey(directoryId, group.id), {
+          name: group.name ?? bareGroupId(group.id),
+          externalSynced: group.externalSynced === true,
+          modifiable: group.managementAccess?.modifiable !== false
+        });
+      }
+    }
+  });
+  const groupList = groupBatches.flatMap(
+    ({ directoryId, batch }) => batch.map((groupId) => ({ directoryId, groupId }))
+  );
+  await mapConcurrent(groupList, concurrency, async ({ directoryId, groupId }) => {
+    const key = groupKey(directoryId, groupId);
+    const found = flags.get(key);
+    try {
+      const assignments = await client.getGroupRoleAssignments(directoryId, groupId, {}, read);
+      reads += 1;
+      const roles = [...new Set(assignments.flatMap((a) => a.roles ?? []))].sort();
+      groups.set(key, found ? { ...found, roles } : null);
+    } catch (error) {
+      if (error instanceof AtlassianApiError && error.status === 404) {
+        groups.set(key, null);
+        return;
+      }
+      throw error;
+    }
+  });
+  const userRoles = /* @__PURE__ */ new Map();
+  await mapConcurrent([...unsuspend], concurrency, async ([accountId, directoryId]) => {
+    try {
+      const assignments = await client.getUserRoleAssignments(directoryId, accountId, {}, read);
+      reads += 1;
+      const roles = assignments.flatMap(
+        (a) => a.roleAssignments !== void 0 ? a.roleAssignments.flatMap((r) => r.role ? [r.role] : []) : a.roles ?? []
+      );
+      userRoles.set(accountId, [...new Set(roles)].sort());
+    } catch (error) {
+      if (error instanceof AtlassianApiError && error.status === 404) {
+        userRoles.set(accountId, []);
+        return;
+      }
+      throw error;
+    }
+  });
+  let resources = null;
+  if (needResources) {
+    resources = /* @__PURE__ */ new Set();
+    for await (const page of client.listWorkspaces(read)) {
+      reads += 1;
+      for (const workspace of page) if (workspace.id) resources.add(workspace.id);
+    }
+  }
+  return { accounts, groups, userRoles, resources, reads };
+}
+function judgeRestoreOperation(targets, { accountId, directoryId, op }) {
+  switch (op.type) {
+    case "add-group-membership": {
+      const account = targets.accounts.get(accountKey(op.directoryId, accountId));
+      if (!account) return `account ${accountId} is no longer in directory ${op.directoryId}`;
+      const group = targets.groups.get(groupKey(op.directoryId, op.groupId));
+      if (!group) return `group ${op.groupName || op.groupId} no longer exists`;
+      const unsafe = unsafeGroupRoles(group.roles);
+      if (unsafe.length > 0) {
+        return `group ${group.name} grants ${unsafe.join(", ")}: restore never gives back a group that grants admin or platform roles; add the membership by hand if it is meant`;
+      }
+      if (group.externalSynced) {
+        return `group ${group.name} is synced from the identity provider: add the membership there`;
+      }
+      if (!group.modifiable) {
+        return `group ${group.name} cannot be changed through the API: add the membership by hand`;
+      }
+      return null;
+    }
+    case "assign-role": {
+      if (!RESTORABLE_DIRECT_ROLES.has(op.role)) {
+        return `${op.role} is an admin or platform role: restore assigns only ${[...RESTORABLE_DIRECT_ROLES].join(", ")}; assign it by hand if it is meant`;
+      }
+      const account = targets.accounts.get(accountKey(directoryId, accountId));
+      if (!account) return `account ${accountId} is no longer in directory ${directoryId}`;
+      if (account.accountStatus !== "active") {
+        return `account ${accountId} is ${account.accountStatus}: Atlassian assigns roles to active accounts only`;
+      }
+      if (targets.resources !== null && !targets.resources.has(op.resourceId)) {
+        return `resource ${op.resourceId} no longer exists`;
+      }
+      return null;
+    }
+    case "restore-user": {
+      const account = targets.accounts.get(accountKey(op.directoryId, accountId));
+      if (!account) return `account ${accountId} is no longer in directory ${op.directoryId}`;
+      const regained = unsafeGroupRoles([
+        ...account.platformRoles,
+        ...targets.userRoles.get(accountId) ?? []
+      ]);
+      if (regained.length > 0) {
+        return `restoring the account would give back ${regained.join(", ")}: restore never gives back admin or platform roles; restore it by hand if it is meant`;
+      }
+      return null;
+    }
+    default:
+      return `${op.type} is not a restore operation`;
+  }
+}
+var ACCOUNT_IDS_PER_SEARCH2, GROUP_IDS_PER_SEARCH, accountKey, groupKey;
+var init_targets = __esm({
+  "src/restore/targets.ts"() {
+    "use strict";
+    init_concurrency();
+    init_errors2();
+    init_ids();
+    init_roles();
+    ACCOUNT_IDS_PER_SEARCH2 = 10;
+    GROUP_IDS_PER_SEARCH = 10;
+    accountKey = (directoryId, accountId) => `${directoryId} ${accountId}`;
+    groupKey = (directoryId, groupId) => `${directoryId} ${bareGroupId(groupId)}`;
+  }
+});
+
+// src/restore/apply.ts
+function atlassianRestoreWriter(client) {
+  return {
+    execute: async (op, accountId) => {
+      await client.executeOperation(op, accountId);
+    },
+    isMember: async (directoryId, groupId, accountId) => {
+      const wanted = bareGroupId(groupId);
+      for await (const page of client.searchUsers(directoryId, {
+        accountIds: [accountId],
+        expand: ["groups"]
+      })) {
+        for (const user of page) {
+          if (user.accountId !== accountId) continue;
+          if ((user.groups ?? []).some((g) => g.id !== void 0 && bareGroupId(g.id) === wanted))
+            return true;
+        }
+      }
+      return false;
+    },
+    seatsHeld: (resourceId, accountIds) => readCurrentSeats(client, resourceId, accountIds)
+  };
+}
+function assertRestoreOperationsOnly(plan) {
+  if (plan.restoreOf === void 0) {
+    throw new RefusedError(
+      "restore-plan-invalid",
+      `plan ${plan.planId} is a restore plan that does not say which apply it undoes (no restoreOf)`
+    );
+  }
+  for (const action of plan.actions) {
+    const other = action.operations.find((op) => !RESTORE_OPERATIONS.has(op.type));
+    if (action.kind !== "restore" || other !== void 0) {
+      throw new RefusedError(
+        "restore-plan-invalid",
+        `plan ${plan.planId} is a restore plan, but action ${action.id} ` + (other ? `holds a ${other.type} operation` : `is a ${action.kind} action`) + "; a restore plan only gives access back"
+      );
+    }
+  }
+}
+async function applyRestorePlan(options) {
+  const { plan, client } = options;
+  const clock = options.clock ?? (() => /* @__PURE__ */ new Date());
+  const policyCommit = options.policyCommit ?? null;
+  const auditContext = { ...options.auditContext, policyCommit, clock };
+  const audit = (row) => options.audit({ ...row, phase: "restore" });
+  const rowFor = (fields) => audit(applyAuditRow(plan, auditContext, fields));
+  const policy = options.policy ?? (options.policyDir !== void 0 ? await loadPolicy(options.policyDir) : void 0);
+  try {
+    checkPreconditions(plan, {
+      digestValid: verifyPlanDigest(plan),
+      orgId: client.orgId,
+      state: options.state,
+      now: clock(),
+      planTtlHours: policy?.limits.planTtlHours ?? DEFAULT_LIMITS.planTtlHours,
+      overrideLimits: options.overrideLimits,
+      kind: "restore"
+    });
+    assertRestoreOperationsOnly(plan);
+  } catch (error) {
+    if (error instanceof RefusedError) rowFor({ outcome: "refused", detail: error.message });
+    throw error;
+  }
+  const progress = options.onProgress;
+  const planned = plan.actions.filter((a) => a.status === "planned");
+  progress?.(`re-checking the ${planned.length} restore action(s) against the organization now`);
+  const targets = await readRestoreTargets(
+    client,
+    planned.flatMap(
+      (a) => a.operations.map((op) => ({ accountId: a.accountId, directoryId: a.directoryId, op }))
+    )
+  );
+  const outcomes = /* @__PURE__ */ new Map();
+  const decisions = [];
+  for (const action of planned) {
+    const allowed = [];
+    const refused = [];
+    for (const op of action.operations) {
+      const reason2 = judgeRestoreOperation(targets, {
+        accountId: action.accountId,
+        directoryId: action.directoryId,
+        op
+      });
+      if (reason2 === null) {
+        allowed.push(op);
+        continue;
+      }
+      refused.push(reason2);
+      rowFor({ outcome: "needs-manual", detail: `not restored: ${reason2}`, action, operation: op });
+    }
+    if (allowed.length > 0) {
+      decisions.push({ action, operations: allowed });
+    } else {
+      const detail = `not restored: ${refused.join("; ")}`;
+      rowFor({ outcome: "needs-manual", detail, action });
+      outcomes.set(action.id, { outcome: "needs-manual", detail });
+    }
+  }
+  progress?.(
+    `${planned.length} restore action(s): ${decisions.length} to ${options.dryRun ? "check (dry run)" : "apply"}, ${planned.length - decisions.length} left for a manual change`
+  );
+  const executor = options.dryRun ? dryRunRestoreExecutor() : liveRestoreExecutor(atlassianRestoreWriter(client), {
+    ...options.verify,
+    concurrency: options.concurrency ?? 4
+  });
+  const verb = options.dryRun ? "checked" : "restored";
+  await executor(decisions, {
+    onOperation: (action, result2) => rowFor({ outcome: result2.outcome, detail: result2.detail, action, operation: result2.op }),
+    onAction: (result2) => {
+      rowFor({ outcome: result2.outcome, detail: result2.detail, action: result2.action });
+      outcomes.set(result2.action.id, { outcome: result2.outcome, detail: result2.detail });
+    },
+    onProgress: (done, total) => {
+      if (done === total || done % Math.max(1, Math.ceil(total / 20)) === 0) {
+        progress?.(`actions ${verb} ${done}/${total}`);
+      }
+    }
+  });
+  const entries = planned.map((action) => ({
+    actionId: action.id,
+    accountId: action.accountId,
+    email: action.email,
+    name: action.name,
+    product: action.product,
+    site: action.site,
+    ...outcomes.get(action.id) ?? { outcome: "failed", detail: "no outcome was recorded" }
+  }));
+  const counts = {};
+  for (const e of entries) counts[e.outcome] = (counts[e.outcome] ?? 0) + 1;
+  const result = {
+    planId: plan.planId,
+    outcomes: entries,
+    counts,
+    dryRun: options.dryRun
+  };
+  const restored = planned.filter((a) => outcomes.get(a.id)?.outcome === "restored");
+  return {
+    result,
+    nextState: options.dryRun ? null : stateAfterRestore(plan, options.state, restored, clock()),
+    exitCode: entries.some((e) => FAILING.has(e.outcome)) ? 1 : 0,
+    decisions: [],
+    executed: [],
+    newSinceReview: 0,
+    markdown: renderApplyMarkdown(result, options.markdown ?? { redact: "none" })
+  };
+}
+function stateAfterRestore(plan, state, restored, now) {
+  const licensedSince = { ...state.licensedSince };
+  const since = now.toISOString();
+  for (const action of restored) {
+    for (const resourceId of resourcesOfAction(action)) {
+      licensedSince[licenceKey(action.accountId, resourceId)] = { since };
+    }
+  }
+  const previous = state.lastApplied;
+  const lastApplied = previous && Date.parse(previous.createdAt) > Date.parse(plan.createdAt) ? previous : { planId: plan.planId, createdAt: plan.createdAt };
+  return { ...state, orgId: plan.org.id, licensedSince, lastApplied };
+}
+var RESTORE_OPERATIONS, FAILING;
+var init_apply2 = __esm({
+  "src/restore/apply.ts"() {
+    "use strict";
+    init_audit_rows();
+    init_preconditions();
+    init_intersect();
+    init_ids();
+    init_snapshot_reader();
+    init_errors();
+    init_plan_file();
+    init_render_apply();
+    init_types3();
+    init_load();
+    init_types();
+    init_executor2();
+    init_targets();
+    RESTORE_OPERATIONS = /* @__PURE__ */ new Set([
+      "add-group-membership",
+      "assign-role",
+      "restore-user"
+    ]);
+    FAILING = /* @__PURE__ */ new Set(["failed", "partial", "unverified", "needs-manual"]);
+  }
+});
+
 // src/run/apply-run.ts
 function atlassianSeatWriter(client) {
   return {
@@ -23712,6 +24492,7 @@ function atlassianSeatWriter(client) {
   };
 }
 async function applyPlan(options) {
+  if (options.plan.kind === "restore") return applyRestorePlan(options);
   const clock = options.clock ?? (() => /* @__PURE__ */ new Date());
   const policy = options.policy ?? await loadPolicy(options.policyDir ?? "policies");
   const policyCommit = options.policyCommit ?? null;
@@ -23755,6 +24536,7 @@ var init_apply_run = __esm({
     init_executor();
     init_render_apply();
     init_load();
+    init_apply2();
     init_plan_run();
     DEFAULT_APPLY_CONCURRENCY = 4;
   }
@@ -23842,7 +24624,7 @@ audit: ${auditFile}
   }
 }
 var APPLY_USAGE, applyCommand;
-var init_apply2 = __esm({
+var init_apply3 = __esm({
   "src/commands/apply.ts"() {
     "use strict";
     init_http();
@@ -23883,31 +24665,581 @@ Exit codes: 0 done, 1 an action failed, was partial or unverified (or a runtime 
   }
 });
 
+// src/restore/select.ts
+function isAppliedOperationRow(row) {
+  return row.phase === "apply" && row.outcome === "applied" && row.operation !== "";
+}
+function chooseAppliedPlanId(rows, planId, sources) {
+  const applied = /* @__PURE__ */ new Set();
+  for (const { row } of rows) if (isAppliedOperationRow(row)) applied.add(row.plan_id);
+  if (planId !== void 0) {
+    if (!applied.has(planId)) {
+      throw new InputError(
+        `${sources}: no applied removal of plan ${planId} is recorded` + (applied.size > 0 ? ` (plans with applied removals: ${[...applied].sort().join(", ")})` : "")
+      );
+    }
+    return planId;
+  }
+  if (applied.size === 0) {
+    throw new InputError(
+      `${sources}: no applied removal is recorded (restore gives back what an apply removed: rows with phase "apply" and outcome "applied")`
+    );
+  }
+  if (applied.size > 1) {
+    throw new InputError(
+      `${sources}: applied removals of ${applied.size} plans are recorded (${[...applied].sort().join(", ")}); choose one with --plan-id`
+    );
+  }
+  return [...applied][0];
+}
+function assertRestorablePlan(plan, source) {
+  if (!verifyPlanDigest(plan) || !verifyPlanId(plan)) {
+    throw new RefusedError(
+      "digest-mismatch",
+      `${source}: plan ${plan.planId} was edited after it was generated (its digest or id does not match its content); restore needs the plan file exactly as applied`
+    );
+  }
+  if (plan.kind !== "removal") {
+    throw new InputError(
+      `${source}: plan ${plan.planId} is a ${plan.kind} plan; restore gives back what a removal plan's apply removed`
+    );
+  }
+}
+function selectAppliedRemovals(input) {
+  const { plan, planSource } = input;
+  assertRestorablePlan(plan, planSource);
+  const forged = (where2, why) => new RefusedError(
+    "audit-mismatch",
+    `${where2}: ${why}; the audit was forged or edited, so nothing in it is restored`
+  );
+  const actionsBySeat = /* @__PURE__ */ new Map();
+  for (const action of plan.actions) {
+    if (action.status !== "planned") continue;
+    const key = `${action.accountId} ${action.product} ${action.site}`;
+    actionsBySeat.set(key, [...actionsBySeat.get(key) ?? [], action]);
+  }
+  const applied = /* @__PURE__ */ new Map();
+  for (const { row, where: where2 } of input.rows) {
+    if (row.plan_id !== plan.planId || row.phase !== "apply" || row.outcome === "refused") continue;
+    if (row.plan_digest !== plan.digest) {
+      throw forged(
+        where2,
+        `the row is for plan ${plan.planId} but carries digest "${row.plan_digest}", not the plan file's ${plan.digest}`
+      );
+    }
+    if (!isAppliedOperationRow(row)) continue;
+    let operation;
+    try {
+      operation = operationFromAudit(row.operation, row.target, where2);
+    } catch (error) {
+      throw forged(where2, `the operation cannot be read (${error.message})`);
+    }
+    if (!REMOVAL_TYPES.has(operation.type)) {
+      throw forged(where2, `"${operation.type}" is not an operation a removal plan applies`);
+    }
+    const key = operationKey(operation);
+    const candidates2 = actionsBySeat.get(`${row.account_id} ${row.product} ${row.site}`) ?? [];
+    const action = candidates2.find((a) => a.operations.some((op) => operationKey(op) === key));
+    if (action === void 0) {
+      throw forged(
+        where2,
+        `plan ${plan.planId} lists no ${operation.type} ${row.target} for account ${row.account_id} on ${row.product} ${row.site}`
+      );
+    }
+    const entry = applied.get(action.id) ?? { action, keys: /* @__PURE__ */ new Set() };
+    entry.keys.add(key);
+    applied.set(action.id, entry);
+  }
+  const only = input.only === void 0 || input.only.length === 0 ? null : new Set(input.only);
+  if (only !== null) {
+    const withRemovals = new Set([...applied.values()].map((e) => e.action.accountId));
+    const missing = [...only].filter((id) => !withRemovals.has(id)).sort();
+    if (missing.length > 0) {
+      throw new InputError(
+        `--only: no applied removal of plan ${plan.planId} is recorded for ${missing.join(", ")}`
+      );
+    }
+  }
+  const removals = [];
+  for (const action of plan.actions) {
+    const entry = applied.get(action.id);
+    if (entry === void 0 || only !== null && !only.has(action.accountId)) continue;
+    removals.push({
+      action,
+      operations: action.operations.filter(
+        (op) => REMOVAL_TYPES.has(op.type) && entry.keys.has(operationKey(op))
+      )
+    });
+  }
+  return removals;
+}
+function inverseOperation(op) {
+  switch (op.type) {
+    case "remove-group-membership":
+      return {
+        type: "add-group-membership",
+        directoryId: op.directoryId,
+        groupId: op.groupId,
+        groupName: op.groupName
+      };
+    case "revoke-role":
+      return { type: "assign-role", role: op.role, resourceId: op.resourceId };
+    case "suspend":
+      return { type: "restore-user", directoryId: op.directoryId };
+  }
+}
+var REMOVAL_TYPES;
+var init_select = __esm({
+  "src/restore/select.ts"() {
+    "use strict";
+    init_target();
+    init_operations2();
+    init_errors();
+    init_plan_file();
+    REMOVAL_TYPES = /* @__PURE__ */ new Set([
+      "remove-group-membership",
+      "revoke-role",
+      "suspend"
+    ]);
+  }
+});
+
+// src/restore/build.ts
+function notesFor(removal, refused) {
+  const notes = [NEW_LICENCE_NOTE];
+  if (removal.action.kind === "suspend") {
+    notes.push(
+      "restores the account in its directory: it regains every product the suspension removed"
+    );
+  }
+  for (const r of refused) notes.push(`not restored: ${r.reason}`);
+  return notes;
+}
+function buildRestorePlanBody(input) {
+  const { source, now } = input;
+  const refused = [];
+  const actions = /* @__PURE__ */ new Map();
+  for (const removal of input.removals) {
+    const original = removal.action;
+    const ops = [];
+    const own = [];
+    for (const removed of removal.operations) {
+      const op = inverseOperation(removed);
+      const reason2 = input.judge(removal, op);
+      if (reason2 === null) ops.push(op);
+      else own.push({ action: original, op, reason: reason2 });
+    }
+    refused.push(...own);
+    if (ops.length === 0) continue;
+    const id = actionId("restore", original.accountId, original.resourceId);
+    const known = actions.get(id);
+    if (known) {
+      known.operations.push(...ops);
+      known.notes = [.../* @__PURE__ */ new Set([...known.notes, ...notesFor(removal, own)])];
+      continue;
+    }
+    const action = {
+      id,
+      ruleIds: [...original.ruleIds],
+      kind: "restore",
+      accountId: original.accountId,
+      email: original.email,
+      name: original.name,
+      product: original.product,
+      site: original.site,
+      resourceId: original.resourceId,
+      directoryId: original.directoryId,
+      lastActive: original.lastActive,
+      licensedSince: null,
+      inactiveDays: original.inactiveDays,
+      reason: `removed by plan ${source.planId}: ${original.reason}`,
+      status: "planned",
+      operations: ops,
+      notes: notesFor(removal, own),
+      groups: [...original.groups]
+    };
+    if (original.removes) action.removes = original.removes.map((r) => ({ ...r }));
+    actions.set(id, action);
+  }
+  const sorted = [...actions.values()].sort(
+    (a, b) => compareText(a.product, b.product) || compareText(a.site, b.site) || compareText((a.email ?? a.accountId).toLowerCase(), (b.email ?? b.accountId).toLowerCase()) || compareText(a.accountId, b.accountId)
+  );
+  const warnings = refused.map((r) => ({
+    code: "restore-refused",
+    message: `${r.action.email ?? r.action.accountId} (${r.action.product} on ${r.action.site}): ${describeOperation(r.op)} is not restored: ${r.reason}`
+  }));
+  warnings.sort((a, b) => compareText(a.message, b.message));
+  const body = {
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    kind: "restore",
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + input.ttlHours * 36e5).toISOString(),
+    org: { id: source.org.id },
+    policy: { ...source.policy, files: [...source.policy.files] },
+    snapshot: {
+      fetchedAt: input.checkedAt.toISOString(),
+      counts: { ...input.counts, licensedSeats: 0 }
+    },
+    currency: source.currency,
+    summary: [],
+    actions: sorted,
+    protected: [],
+    activityUnknown: [],
+    upcoming: [],
+    warnings,
+    blocked: [],
+    restoreOf: { planId: source.planId, planDigest: source.digest, auditFile: input.auditFile }
+  };
+  return { body, refused };
+}
+function describeOperation(op) {
+  switch (op.type) {
+    case "add-group-membership":
+      return `adding to group ${op.groupName || op.groupId}`;
+    case "assign-role":
+      return `assigning ${op.role} on ${op.resourceId}`;
+    case "restore-user":
+      return `restoring the account in directory ${op.directoryId}`;
+    case "remove-group-membership":
+      return `removing from group ${op.groupName || op.groupId}`;
+    case "revoke-role":
+      return `revoking ${op.role} on ${op.resourceId}`;
+    case "suspend":
+      return `suspending the account in directory ${op.directoryId}`;
+  }
+}
+var NEW_LICENCE_NOTE;
+var init_build = __esm({
+  "src/restore/build.ts"() {
+    "use strict";
+    init_plan_body();
+    init_order();
+    init_types3();
+    init_select();
+    NEW_LICENCE_NOTE = "the licence starts anew: licensedSince becomes the restore time";
+  }
+});
+
+// src/restore/create.ts
+function readAuditRows(audits) {
+  const rows = [];
+  for (const audit of audits) {
+    parseAuditCsv(audit.text, audit.source).forEach((row, i) => {
+      rows.push({ row, where: `${audit.source} row ${i + 1}` });
+    });
+  }
+  return rows;
+}
+async function createRestorePlanFromAudit(input) {
+  const sources = input.audits.map((a) => a.source).join(", ");
+  const rows = readAuditRows(input.audits);
+  const planId = chooseAppliedPlanId(rows, input.planId, sources);
+  try {
+    return await createFor(input, rows, planId, sources);
+  } catch (error) {
+    if (error instanceof RefusedError) {
+      input.onRefused?.(
+        restoreRefusalRow({ planId, runId: input.runId, now: input.now, detail: error.message })
+      );
+    }
+    throw error;
+  }
+}
+async function createFor(input, rows, planId, sources) {
+  const planText = typeof input.appliedPlan === "function" ? await input.appliedPlan(planId) : input.appliedPlan;
+  if (planText === null) {
+    throw new InputError(
+      `the file of plan ${planId} was not found: restore checks the audit against the applied plan's file (plans/${planId}.json; or pass it with --plan)`
+    );
+  }
+  const source = parsePlan(planText.text, planText.source);
+  if (source.planId !== planId) {
+    throw new InputError(
+      `${planText.source} holds plan ${source.planId}, not plan ${planId} whose apply the audit records`
+    );
+  }
+  const removals = selectAppliedRemovals({
+    rows,
+    plan: source,
+    planSource: planText.source,
+    only: input.only
+  });
+  if (source.org.id !== input.client.orgId) {
+    throw new RefusedError(
+      "org-mismatch",
+      `plan ${source.planId} is for organization ${source.org.id}, but this run is configured for ${input.client.orgId}`
+    );
+  }
+  const operations = removals.reduce((n, r) => n + r.operations.length, 0);
+  input.onProgress?.(
+    `plan ${source.planId}: ${operations} applied removal operation(s) of ${removals.length} action(s) to give back`
+  );
+  const checkedAt = input.now;
+  const targeted = removals.flatMap(
+    (removal) => removal.operations.map((removed) => ({
+      accountId: removal.action.accountId,
+      directoryId: removal.action.directoryId,
+      op: inverseOperation(removed)
+    }))
+  );
+  const targets = await readRestoreTargets(input.client, targeted);
+  input.onProgress?.(
+    `checked the accounts, groups and roles to give back (${targets.reads} reads)`
+  );
+  const built = buildRestorePlanBody({
+    source,
+    removals,
+    judge: (removal, op) => judgeRestoreOperation(targets, {
+      accountId: removal.action.accountId,
+      directoryId: removal.action.directoryId,
+      op
+    }),
+    now: input.now,
+    ttlHours: input.ttlHours ?? DEFAULT_LIMITS.planTtlHours,
+    auditFile: sources,
+    checkedAt,
+    counts: {
+      resources: new Set(
+        removals.flatMap((r) => [
+          r.action.resourceId,
+          ...(r.action.removes ?? []).map((x) => x.resourceId)
+        ])
+      ).size,
+      groups: targets.groups.size,
+      users: new Set(removals.map((r) => r.action.accountId)).size
+    }
+  });
+  const plan = finalizePlan(built.body);
+  const timestamp = auditTimestamp(input.now);
+  const context = { runId: input.runId, timestamp };
+  const auditRows = [];
+  for (const action of plan.actions) {
+    for (const op of action.operations) {
+      auditRows.push(
+        actionAuditRow(plan, action, op, { ...context, phase: "restore", outcome: "planned" })
+      );
+    }
+  }
+  for (const r of built.refused) {
+    auditRows.push(
+      actionAuditRow(plan, r.action, r.op, {
+        ...context,
+        phase: "restore",
+        outcome: "refused",
+        detail: `not restored: ${r.reason}`
+      })
+    );
+  }
+  const markdownOptions = input.markdown ?? { redact: "none" };
+  return {
+    plan,
+    planFileText: serializePlan(plan),
+    markdown: renderPlanMarkdown(plan, markdownOptions),
+    title: renderPrTitle(plan),
+    auditRows,
+    refused: built.refused,
+    source,
+    removals
+  };
+}
+function restoreRefusalRow(input) {
+  return auditRow({
+    timestamp: auditTimestamp(input.now),
+    run_id: input.runId,
+    plan_id: input.planId,
+    phase: "restore",
+    outcome: "refused",
+    detail: input.detail,
+    plan_digest: input.planDigest ?? ""
+  });
+}
+var init_create = __esm({
+  "src/restore/create.ts"() {
+    "use strict";
+    init_csv();
+    init_rows();
+    init_errors();
+    init_plan_file();
+    init_render_plan();
+    init_types();
+    init_build();
+    init_select();
+    init_targets();
+  }
+});
+
 // src/commands/restore.ts
 var restore_exports = {};
 __export(restore_exports, {
+  RESTORE_USAGE: () => RESTORE_USAGE,
   restoreCommand: () => restoreCommand
 });
-var restoreCommand;
+import { existsSync } from "node:fs";
+import path5 from "node:path";
+function accountList(value) {
+  if (value === void 0) return [];
+  const raw = Array.isArray(value) ? value : [String(value)];
+  const ids = raw.flatMap((v) => v.split(",")).map((v) => v.trim());
+  if (ids.some((id) => id === "")) throw new InputError("--only: an account id is empty");
+  return [...new Set(ids)];
+}
+async function runRestore(argv, io) {
+  const args = parseCommandArgs(
+    "restore",
+    argv,
+    {
+      only: { type: "string", multiple: true },
+      "plan-id": { type: "string" },
+      plan: { type: "string" },
+      plans: { type: "string" },
+      out: { type: "string" },
+      markdown: { type: "string" },
+      audit: { type: "string" },
+      policy: { type: "string" }
+    },
+    { min: 1, max: 100, names: "the AUDIT_CSV file(s) to restore from" }
+  );
+  if (args.help) {
+    io.stdout(RESTORE_USAGE);
+    return EXIT_OK;
+  }
+  const resolve = (file) => path5.resolve(io.cwd, file);
+  const only = accountList(args.values.only);
+  const planId = stringFlag(args.values, "plan-id");
+  const planFile = stringFlag(args.values, "plan");
+  const plansDir = stringFlag(args.values, "plans") ?? "plans";
+  const out = stringFlag(args.values, "out");
+  const markdownFile = stringFlag(args.values, "markdown");
+  const auditFile = stringFlag(args.values, "audit");
+  const policyFlag = stringFlag(args.values, "policy");
+  const settings = atlassianSettingsFromEnv(io.env);
+  const audits = args.positionals.map((file) => ({
+    text: readTextFile(resolve(file), "audit CSV"),
+    source: file
+  }));
+  const policyDir = policyFlag ?? "policies";
+  const policy = policyFlag !== void 0 || existsSync(resolve(policyDir)) ? await loadPolicy(resolve(policyDir), { displayRoot: io.cwd }) : null;
+  const client = createAtlassianClient(settings);
+  const now = /* @__PURE__ */ new Date();
+  const runId = localRunId(now);
+  const progress = (message) => io.stderr(`${message}
+`);
+  const refusals = [];
+  let created;
+  try {
+    created = await createRestorePlanFromAudit({
+      audits,
+      appliedPlan: (id) => {
+        const file = planFile ?? path5.join(plansDir, `${id}.json`);
+        if (planFile === void 0 && !existsSync(resolve(file))) return Promise.resolve(null);
+        return Promise.resolve({ text: readTextFile(resolve(file), "plan file"), source: file });
+      },
+      planId,
+      only,
+      client,
+      now,
+      ttlHours: policy?.limits.planTtlHours,
+      runId,
+      onProgress: progress,
+      onRefused: (row) => refusals.push(row)
+    });
+  } catch (error) {
+    if (!(error instanceof RefusedError)) throw error;
+    io.stderr(`license-policy restore: refused (${error.reason}): ${error.message}
+`);
+    if (auditFile !== void 0) {
+      const writer = AuditWriter.open(resolve(auditFile));
+      try {
+        writer.writeAll(refusals);
+      } finally {
+        writer.close();
+      }
+    }
+    io.stdout(`Refused: no restore plan was written
+`);
+    return EXIT_REFUSED;
+  }
+  const { plan } = created;
+  const target = out ?? path5.join("plans", `${plan.planId}.json`);
+  writeTextFileAtomic(resolve(target), created.planFileText);
+  if (markdownFile !== void 0) writeTextFileAtomic(resolve(markdownFile), created.markdown);
+  if (auditFile !== void 0) {
+    const writer = AuditWriter.open(resolve(auditFile));
+    try {
+      writer.writeAll(created.auditRows);
+    } finally {
+      writer.close();
+    }
+  }
+  io.stdout(planSummaryText(plan));
+  for (const r of created.refused) {
+    io.stdout(
+      `not restored: ${r.action.accountId} ${r.action.product} on ${r.action.site}: ${r.reason}
+`
+    );
+  }
+  io.stdout(`restore plan file: ${target}
+`);
+  if (markdownFile !== void 0) io.stdout(`markdown: ${markdownFile}
+`);
+  if (auditFile !== void 0) io.stdout(`audit: ${auditFile}
+`);
+  io.stdout(`apply it after review with: license-policy apply ${target}
+`);
+  return EXIT_OK;
+}
+var RESTORE_USAGE, restoreCommand;
 var init_restore = __esm({
   "src/commands/restore.ts"() {
     "use strict";
+    init_writer();
     init_errors();
-    restoreCommand = async (_argv, io) => {
-      io.stderr("license-policy restore: not built yet\n");
-      return Promise.resolve(EXIT_RUNTIME);
-    };
+    init_plan_files();
+    init_load();
+    init_create();
+    init_args();
+    init_settings();
+    init_summary2();
+    init_plan();
+    RESTORE_USAGE = `Usage: license-policy restore AUDIT_CSV... [--only ACCOUNT_ID...] [--plan-id ID] [--plan FILE] [--plans DIR] [--out FILE] [--markdown FILE] [--audit FILE] [--policy DIR]
+
+Build a restore plan that gives back what an apply removed: group memberships, direct
+roles, suspended accounts. Review it, then apply it with 'license-policy apply' like any plan.
+
+Only removals that the audit records as applied by an apply of the plan file at hand
+(matched by plan id and digest) are given back; a forged or edited audit row refuses the
+whole restore (exit 3). A group or role that grants admin or platform roles is never
+given back: the plan lists it, to be restored by hand if it is meant.
+
+Options:
+  --only ACCOUNT_ID  restore these accounts only (repeat it, or separate ids with commas)
+  --plan-id ID       the plan whose apply to undo, when the audit records several
+  --plan FILE        the applied plan file (default: <plans>/<planId>.json)
+  --plans DIR        where applied plan files are (default: plans)
+  --out FILE         where to write the restore plan (default: plans/<planId>.json)
+  --markdown FILE    also write the restore plan as Markdown (what its PR shows)
+  --audit FILE       append the restore decisions to this audit CSV
+  --policy DIR       policy directory, for limits.planTtlHours (default: policies, if present)
+  -h, --help         show this help
+
+Environment: ATLASSIAN_ORG_ID, ATLASSIAN_API_KEY, ATLASSIAN_API_URL (as for plan): the
+accounts, groups and roles to give back are checked against the organization now.
+
+Exit codes: 0 restore plan written, 1 runtime failure, 2 invalid input, 3 refused (the
+audit does not match the applied plan, or the plan file was edited).
+`;
+    restoreCommand = (argv, io) => withExitCode("restore", io, RESTORE_USAGE, () => runRestore(argv, io));
   }
 });
 
 // src/init/output.ts
-import { existsSync, mkdirSync as mkdirSync3, readdirSync, renameSync as renameSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import path5 from "node:path";
+import { existsSync as existsSync2, mkdirSync as mkdirSync3, readdirSync, renameSync as renameSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import path6 from "node:path";
 function outputTarget(out, force, cwd) {
   const value = out ?? DEFAULT_OUT;
   if (value === STDOUT) return { file: null, shown: "stdout", force };
-  const file = path5.resolve(cwd, value);
-  const shown = path5.relative(cwd, file).split(path5.sep).join("/") || value;
+  const file = path6.resolve(cwd, value);
+  const shown = path6.relative(cwd, file).split(path6.sep).join("/") || value;
   return { file, shown, force };
 }
 function refusal(target) {
@@ -23916,11 +25248,11 @@ function refusal(target) {
   );
 }
 function assertWritable(target) {
-  if (target.file !== null && !target.force && existsSync(target.file)) throw refusal(target);
+  if (target.file !== null && !target.force && existsSync2(target.file)) throw refusal(target);
 }
 function writeStarterPolicy(target, text2) {
   if (target.file === null) throw new Error("writeStarterPolicy: stdout is written by the caller");
-  mkdirSync3(path5.dirname(target.file), { recursive: true });
+  mkdirSync3(path6.dirname(target.file), { recursive: true });
   if (target.force) {
     const tmp = `${target.file}.${process.pid}.tmp`;
     writeFileSync2(tmp, text2, "utf8");
@@ -23936,19 +25268,19 @@ function writeStarterPolicy(target, text2) {
 }
 function siblingPolicyFiles(target) {
   if (target.file === null) return [];
-  const dir = path5.dirname(target.file);
+  const dir = path6.dirname(target.file);
   let names;
   try {
     names = readdirSync(dir);
   } catch {
     return [];
   }
-  return names.filter((n) => /\.ya?ml$/i.test(n) && !n.startsWith(".")).filter((n) => path5.join(dir, n) !== target.file).sort();
+  return names.filter((n) => /\.ya?ml$/i.test(n) && !n.startsWith(".")).filter((n) => path6.join(dir, n) !== target.file).sort();
 }
 function schemaRefFor(target, cwd) {
-  const schema = path5.resolve(cwd, "schema", "policy.schema.json");
-  const from = target.file === null ? path5.resolve(cwd, path5.dirname(DEFAULT_OUT)) : path5.dirname(target.file);
-  return path5.relative(from, schema).split(path5.sep).join("/");
+  const schema = path6.resolve(cwd, "schema", "policy.schema.json");
+  const from = target.file === null ? path6.resolve(cwd, path6.dirname(DEFAULT_OUT)) : path6.dirname(target.file);
+  return path6.relative(from, schema).split(path6.sep).join("/");
 }
 var DEFAULT_OUT, STDOUT;
 var init_output = __esm({
@@ -27668,16 +29000,16 @@ function compile(def) {
   });
   return { def, regex: new RegExp(`^${pattern}/?$`), names };
 }
-function familyOfPath(path7) {
-  if (path7.startsWith("/users/")) return "userManagement";
-  if (path7.startsWith("/admin/api-access/")) return "apiAccess";
-  if (path7.startsWith("/admin/v1/")) return "v1";
+function familyOfPath(path8) {
+  if (path8.startsWith("/users/")) return "userManagement";
+  if (path8.startsWith("/admin/api-access/")) return "apiAccess";
+  if (path8.startsWith("/admin/v1/")) return "v1";
   return "v2";
 }
-function matchRoute(method, path7) {
+function matchRoute(method, path8) {
   for (const route of COMPILED) {
     if (route.def.method !== method) continue;
-    const m = route.regex.exec(path7);
+    const m = route.regex.exec(path8);
     if (!m) continue;
     const params = {};
     route.names.forEach((name, i) => {
@@ -27744,9 +29076,10 @@ async function startSandbox(options = {}) {
     if (n === void 0) usageCache.set(resourceId, n = org.seatCount(resourceId));
     return n;
   };
-  const takeRule = (routeId, method, path7) => {
+  const takeRule = (routeId, method, entry) => {
+    const path8 = entry.path;
     const i = rules2.findIndex(
-      (r) => (r.route === void 0 || r.route === routeId) && (r.method === void 0 || r.method.toUpperCase() === method) && (r.path === void 0 || (typeof r.path === "string" ? path7.includes(r.path) : r.path.test(path7)))
+      (r) => (r.route === void 0 || r.route === routeId) && (r.method === void 0 || r.method.toUpperCase() === method) && (r.path === void 0 || (typeof r.path === "string" ? path8.includes(r.path) : r.path.test(path8))) && (r.match === void 0 || r.match(entry))
     );
     if (i < 0) return null;
     const rule = rules2[i];
@@ -27758,10 +29091,10 @@ async function startSandbox(options = {}) {
     const arrived = clock();
     const method = (req.method ?? "GET").toUpperCase();
     const url = new URL(req.url ?? "/", "http://sandbox.invalid");
-    const path7 = url.pathname;
-    const matched = matchRoute(method, path7);
+    const path8 = url.pathname;
+    const matched = matchRoute(method, path8);
     const routeId = matched?.def.id ?? "unknown";
-    const family = matched?.def.family ?? familyOfPath(path7);
+    const family = matched?.def.family ?? familyOfPath(path8);
     counters.total++;
     counters.byRoute[routeId] = (counters.byRoute[routeId] ?? 0) + 1;
     let body = void 0;
@@ -27774,7 +29107,7 @@ async function startSandbox(options = {}) {
     }
     const entry = {
       method,
-      path: path7,
+      path: path8,
       query: queryRecord(url.searchParams),
       body,
       status: 0,
@@ -27800,7 +29133,7 @@ async function startSandbox(options = {}) {
       counters.faults++;
       req.socket.destroy();
     };
-    const rule = takeRule(routeId, method, path7);
+    const rule = takeRule(routeId, method, entry);
     if (rule) {
       counters.faults++;
       if (rule.reset) return reset();
@@ -27833,7 +29166,7 @@ async function startSandbox(options = {}) {
           404,
           "ADMIN-404-1",
           "Not found",
-          `The sandbox serves no ${method} ${path7}.`
+          `The sandbox serves no ${method} ${path8}.`
         )
       );
     }
@@ -27854,7 +29187,7 @@ async function startSandbox(options = {}) {
     try {
       reply = matched.def.handle(ctx);
     } catch (e) {
-      console.error(`sandbox: ${method} ${path7} failed:`, e);
+      console.error(`sandbox: ${method} ${path8} failed:`, e);
       reply = faultBody(family, 500);
     }
     send(reply);
@@ -28096,8 +29429,8 @@ __export(demo_exports, {
   DEMO_USAGE: () => DEMO_USAGE,
   demoCommand: () => demoCommand
 });
-import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
-import path6 from "node:path";
+import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
+import path7 from "node:path";
 import { fileURLToPath } from "node:url";
 async function runDemo(argv, io) {
   const args = parseCommandArgs(
@@ -28112,14 +29445,14 @@ async function runDemo(argv, io) {
   }
   const users = integerFlag(args.values, "users", { min: 1e3, max: 1e6 }) ?? 65e3;
   const outDir = stringFlag(args.values, "out") ?? "demo-output";
-  const out = (file) => path6.join(outDir, file);
-  const resolve = (file) => path6.resolve(io.cwd, file);
+  const out = (file) => path7.join(outDir, file);
+  const resolve = (file) => path7.resolve(io.cwd, file);
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1e3).toFixed(1)} s`;
   const progress = (message) => io.stderr(`${message}
 `);
   const packageRoot = findPackageRoot();
-  const policyDir = path6.join(packageRoot, "policies");
+  const policyDir = path7.join(packageRoot, "policies");
   const policy = await loadPolicy(policyDir, { displayRoot: packageRoot });
   io.stdout(`${summarizePolicy(policy)}
 
@@ -28204,7 +29537,7 @@ Nothing was changed.
         [
           "",
           `Demo finished in ${elapsed()}: ${requests.toLocaleString("en-US")} API requests to the sandbox.`,
-          `Results in ${outDir}${path6.sep}:`,
+          `Results in ${outDir}${path7.sep}:`,
           `  ${markdownFile}   the plan as the pull request shows it \u2014 open this first`,
           `  ${planFile}   the plan file that apply executes (digest-checked)`,
           `  ${auditFile}   the audit: every decision of the plan and the apply`,
@@ -28222,17 +29555,17 @@ Nothing was changed.
   }
 }
 function findPackageRoot() {
-  let dir = path6.dirname(fileURLToPath(import.meta.url));
+  let dir = path7.dirname(fileURLToPath(import.meta.url));
   for (; ; ) {
-    const manifest = path6.join(dir, "package.json");
-    if (existsSync2(manifest) && existsSync2(path6.join(dir, "policies"))) {
+    const manifest = path7.join(dir, "package.json");
+    if (existsSync3(manifest) && existsSync3(path7.join(dir, "policies"))) {
       try {
         const name = JSON.parse(readFileSync2(manifest, "utf8")).name;
         if (name === "atlassian-license-policy") return dir;
       } catch {
       }
     }
-    const parent = path6.dirname(dir);
+    const parent = path7.dirname(dir);
     if (parent === dir) {
       throw new Error("cannot find the example policies/ of the atlassian-license-policy package");
     }
@@ -28299,7 +29632,7 @@ var commands = {
   },
   apply: {
     summary: "Apply a reviewed plan (re-evaluated against fresh data)",
-    load: async () => (await Promise.resolve().then(() => (init_apply2(), apply_exports))).applyCommand
+    load: async () => (await Promise.resolve().then(() => (init_apply3(), apply_exports))).applyCommand
   },
   restore: {
     summary: "Build a plan that gives back what an apply removed",
