@@ -138,13 +138,14 @@ export async function startWorld(
 export async function planIn(
   world: World,
   client: AtlassianClient = world.client(),
+  now: Date = NOW,
 ): Promise<{ plan: Plan; text: string; nextState: State }> {
   const created = await createPlan({
     // Paths in the plan relative to the world's root, so plans of two worlds compare.
     policy: await loadPolicy(world.policyDir, { displayRoot: world.dir }),
     client,
     state: emptyState(),
-    now: NOW,
+    now,
     policyCommit: 'c0ffee',
   });
   return { plan: created.plan, text: serializePlan(created.plan), nextState: created.nextState };
@@ -155,7 +156,13 @@ export async function applyIn(
   world: World,
   plan: Plan,
   state: State,
-  options: { client?: AtlassianClient; audit?: (row: AuditRow) => void; runId?: string } = {},
+  options: {
+    client?: AtlassianClient;
+    audit?: (row: AuditRow) => void;
+    runId?: string;
+    /** When the apply runs; default an hour after `NOW`. */
+    at?: Date;
+  } = {},
 ): Promise<AppliedPlanRun> {
   return applyPlan({
     plan,
@@ -167,7 +174,7 @@ export async function applyIn(
     overrideLimits: false,
     audit: options.audit ?? (() => undefined),
     auditContext: { runId: options.runId ?? 'run-1' },
-    clock: () => new Date(NOW.getTime() + HOUR),
+    clock: () => options.at ?? new Date(NOW.getTime() + HOUR),
     verify: { sleep: (ms) => world.time.sleep(ms) },
   });
 }
