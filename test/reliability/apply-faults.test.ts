@@ -180,3 +180,67 @@ describe('an apply under faults reaches the fault-free final state', () => {
     expect(second.result.counts).toEqual({ 'already-absent': baseline.counts.applied });
   });
 });
+
+const SUSPEND_POLICY = `version: 1
+rules:
+  - id: jira-suspend
+    product: jira-software
+    inactiveDays: 30
+    action: suspend
+  - id: confluence-suspend
+    product: confluence
+    inactiveDays: 30
+    action: suspend
+limits:
+  maxRemovals: 5000
+  maxRemovalsPercent: 100
+`;
+
+describe('suspensions (not safe to repeat blindly) under faults', () => {
+  it('a suspend whose answer is a 503 or a reset fails clearly and is not repeated; a re-run completes', async () => {
+    const clean = await startWorld({}, SUSPEND_POLICY);
+    let reference: { plan: Plan; state: State; fingerprint: string; suspends: number };
+    try {
+      const { plan, nextState } = await planIn(clean);
+      const applied = await applyIn(clean, plan, nextState);
+      reference = {
+        plan,
+        state: nextState,
+        fingerprint: orgFingerprint(clean.model),
+        suspends: clean.sandbox.writes().filter((r) => r.route === 'user.suspend').length,
+      };
+      expect(applied.exitCode).toBe(0);
+    } finally {
+      await clean.close();
+    }
+    expect(reference.suspends).toBeGreaterThan(3);
+
+    const w = (world = await startWorld({}, SUSPEND_POLICY));
+    w.sandbox.faults.failNext({ route: 'user.suspend', status: 503, times: 2 });
+    w.sandbox.faults.failNext({ route: 'user.suspend', reset: true });
+    const first = await applyIn(w, reference.plan, reference.state);
+    expect(first.exitCode).toBe(1);
+    expect(first.result.counts.failed).toBe(3);
+    const suspends = w.sandbox.writes().filter((r) => r.route === 'user.suspend');
+    // Each account's suspend was sent once: a write that is not idempotent is never repeated
+    // after an ambiguous failure; the re-read says it did not happen.
+    expect(new Set(suspends.map((r) => r.path)).size).toBe(suspends.length);
+    expect(suspends.filter((r) => r.status === 503 || r.status === 0)).toHaveLength(3);
+
+    w.sandbox.resetLog();
+    const second = await applyIn(w, reference.plan, reference.state);
+    expect(second.exitCode).toBe(0);
+    expect(
+      w.sandbox
+        .writes()
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(
+      suspends
+        .filter((r) => r.status !== 204)
+        .map((r) => r.path)
+        .sort(),
+    );
+    expect(orgFingerprint(w.model)).toBe(reference.fingerprint);
+  });
+});
