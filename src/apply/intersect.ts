@@ -42,6 +42,8 @@ export interface FreshFacts {
   licensedSeats: ReadonlySet<string>;
   /** Latest known activity (product access on the resource, or API token use), ISO; absent when none. */
   lastActivity: (accountId: string, resourceId: string) => string | undefined;
+  /** Last API-token use the fresh read found (managed candidates only), ISO; absent when none. */
+  apiTokenLastUsed?: (accountId: string) => string | undefined;
 }
 
 export function freshFactsOf(snapshot: Snapshot): FreshFacts {
@@ -62,6 +64,7 @@ export function freshFactsOf(snapshot: Snapshot): FreshFacts {
       const token = snapshot.apiTokenLastUsed[accountId] ?? undefined;
       return latest(product ?? undefined, token);
     },
+    apiTokenLastUsed: (accountId) => snapshot.apiTokenLastUsed[accountId] ?? undefined,
   };
 }
 
@@ -176,7 +179,14 @@ function decideOne(
     activity !== undefined &&
     (action.lastActive === null || Date.parse(activity) > Date.parse(action.lastActive))
   ) {
-    return skip('skipped-now-active', `active since the plan (last active ${activity})`);
+    // Integration accounts never open a page: say when it is an API token that kept them.
+    const viaToken = facts.apiTokenLastUsed?.(action.accountId) === activity;
+    return skip(
+      'skipped-now-active',
+      viaToken
+        ? `used an API token since the plan (last used ${activity}; API-token use counts as activity)`
+        : `active since the plan (last active ${activity})`,
+    );
   }
   if (freshForSeat && freshForSeat.kind !== action.kind) {
     return skip(
