@@ -113,7 +113,11 @@ export function renderPrTitle(plan: Plan): string {
   const money =
     totals.monthlySavings === null
       ? ''
-      : `, est. ${formatMoney(totals.monthlySavings, plan.currency, true)}/month`;
+      : `, est. ${formatMoney(totals.monthlySavings, plan.currency, true)}/month` +
+        (totals.yearlySavings === null
+          ? ''
+          : ` (${formatMoney(totals.yearlySavings, plan.currency, true)}/year)`) +
+        ' at list price';
   return `License policy plan ${day}${blocked}: remove ${plural(totals.licences, 'licence', 'licences')}${money}`;
 }
 
@@ -122,6 +126,7 @@ interface Totals {
   sites: number;
   /** null when no product site with removals has a price. */
   monthlySavings: number | null;
+  yearlySavings: number | null;
   /** Some product site with removals has no price. */
   unpriced: boolean;
   suspensions: number;
@@ -138,15 +143,18 @@ function totalsOf(plan: Plan): Totals {
     licences = planned.reduce((sum, a) => sum + (a.removes?.length ?? 1), 0);
   }
   let monthly: number | null = null;
+  let yearly: number | null = null;
   let unpriced = false;
   for (const s of withRemovals) {
     if (s.monthlySavings === null) unpriced = true;
     else monthly = (monthly ?? 0) + s.monthlySavings;
+    if (s.yearlySavings !== null) yearly = (yearly ?? 0) + s.yearlySavings;
   }
   return {
     licences,
     sites: withRemovals.length,
     monthlySavings: monthly === null ? null : Math.round(monthly * 100) / 100,
+    yearlySavings: yearly === null ? null : Math.round(yearly * 100) / 100,
     unpriced,
     suspensions,
     actions: planned.length,
@@ -313,7 +321,37 @@ function summaryTable(plan: Plan, cells: Cells): string {
   out +=
     '\n\\* Estimated at list price (the policy’s `monthlyCostPerUser` × licences removed). ' +
     'Savings are realised at the next renewal or licence-tier change, not immediately.\n';
-  return out;
+  return out + tierLines(plan, cells);
+}
+
+/**
+ * Seats after the plan against the licence tier Atlassian reports for the workspace
+ * (`capacity`). Only what the data says: Atlassian reports the current tier, not the tiers below
+ * it, so the text gives the headroom and leaves "which smaller tier fits" to the renewal.
+ */
+function tierLines(plan: Plan, cells: Cells): string {
+  const lines: string[] = [];
+  for (const s of plan.summary) {
+    // Atlassian's own samples show `capacity: 0` as a placeholder: no tier of 0 seats exists.
+    if (s.capacity === null || s.capacity <= 0) continue;
+    const where = siteCell(s.product, s.site, cells);
+    const tier = `${formatCount(s.capacity)}-seat licence tier`;
+    if (s.after > s.capacity) {
+      lines.push(
+        `- ${where}: ${formatCount(s.after)} seats after this plan, ${plural(s.after - s.capacity, 'seat', 'seats')} above the ${tier}.`,
+      );
+      continue;
+    }
+    const freed = s.toRemove > 0 ? `, ${formatCount(s.toRemove)} of them freed by this plan` : '';
+    lines.push(
+      `- ${where}: after this plan ${formatCount(s.after)} of the ${tier}: ${plural(s.capacity - s.after, 'seat', 'seats')} of headroom${freed}.`,
+    );
+  }
+  if (lines.length === 0) return '';
+  return (
+    `\n**Seats after this plan against the licence tier** (as Atlassian reports it):\n\n${lines.join('\n')}\n\n` +
+    'Atlassian reports the current tier, not the tiers below it: if the seats after this plan fit a smaller tier of your subscription, it can be chosen at the next renewal.\n'
+  );
 }
 
 /** Mermaid labels: a safe character set, so nothing can end the string or the code block. */

@@ -254,8 +254,9 @@ describe('verdicts and titles', () => {
     const body = samplePlanBody();
     body.summary[0].toRemove = 411;
     body.summary[0].monthlySavings = 3102.35;
+    body.summary[0].yearlySavings = 37228.2;
     expect(renderPrTitle(finalizePlan(body))).toBe(
-      'License policy plan 2026-11-30: remove 412 licences, est. $3,108/month',
+      'License policy plan 2026-11-30: remove 412 licences, est. $3,108/month ($37,301/year) at list price',
     );
   });
 
@@ -295,7 +296,7 @@ describe('verdicts and titles', () => {
       'activity entry ari:cloud:confluence::site/zzz (key confluence) matched no governed resource: 140 users',
     );
     expect(renderPrTitle(plan)).toBe(
-      'License policy plan 2026-11-30 (blocked): remove 3 licences, est. $23/month',
+      'License policy plan 2026-11-30 (blocked): remove 3 licences, est. $23/month ($279/year) at list price',
     );
   });
 
