@@ -111,8 +111,33 @@ export function scrub(text: string, secrets: readonly string[]): string {
   return out.replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]');
 }
 
-/** Atlassian's error code and explanation from any of its error body shapes. */
+/** Longest piece of Atlassian's error text kept in a message (a gateway may answer a whole page). */
+const MAX_ERROR_TEXT = 500;
+
+/**
+ * Atlassian's error text is data from outside: it ends up in terminals, workflow logs and the
+ * audit. Line breaks become spaces (a log line cannot be split into a forged workflow command),
+ * other control and bidi/format characters become U+FFFD (no terminal escape sequences, no
+ * reordered text), and it is cut to a readable length.
+ */
+export function plainErrorText(value: string): string {
+  const flat = value
+    .replace(/[\r\n\t\v\f\u0085\u2028\u2029]+/g, ' ')
+    .replace(/(?![\u200C\u200D])[\p{Cc}\p{Cf}]/gu, '\uFFFD')
+    .trim();
+  return flat.length > MAX_ERROR_TEXT ? `${flat.slice(0, MAX_ERROR_TEXT - 1)}…` : flat;
+}
+
+/** Atlassian's error code and explanation from any of its error body shapes, as plain text. */
 export function parseErrorBody(text: string): { code: string | null; detail: string | null } {
+  const { code, detail } = parseErrorBodyRaw(text);
+  return {
+    code: code === null ? null : plainErrorText(code) || null,
+    detail: detail === null ? null : plainErrorText(detail) || null,
+  };
+}
+
+function parseErrorBodyRaw(text: string): { code: string | null; detail: string | null } {
   if (!text) return { code: null, detail: null };
   let body: unknown;
   try {

@@ -85,7 +85,8 @@ class UserAccumulator {
   readonly licensedOn = new Set<string>();
   readonly platformRoles = new Set<string>();
   readonly productAccess = new Map<string, ProductActivity>();
-  accountType = 'atlassian';
+  /** Until a read says otherwise: an account of unreported type is never taken for a person's seat. */
+  accountType = 'unknown';
   accountStatus = '';
   membershipStatus = '';
   claimStatus = '';
@@ -118,6 +119,16 @@ class UserAccumulator {
       if (!known || (entry.lastActive !== null && (known.lastActive ?? '') < entry.lastActive)) {
         this.productAccess.set(access.id, entry);
       }
+    }
+  }
+
+  /**
+   * The read asked for productAccess and the answer had none (null or absent): the activity on
+   * `resourceId` is unknown — an entry without a timestamp — never "never active".
+   */
+  activityNotReported(resourceId: string): void {
+    if (!this.productAccess.has(resourceId)) {
+      this.productAccess.set(resourceId, { id: resourceId, key: null, lastActive: null });
     }
   }
 
@@ -347,6 +358,7 @@ async function readWith(
               if (!apiUser.accountId) continue;
               const user = userOf(apiUser.accountId);
               user.merge(apiUser, dir);
+              if (!Array.isArray(apiUser.productAccess)) user.activityNotReported(resourceId);
               // Filters only narrow the read: a seat needs an active account and membership.
               const active =
                 (apiUser.accountStatus ?? 'active') === 'active' &&

@@ -82,3 +82,32 @@ export function stallingFetch(stall: (method: string, url: string, body: unknown
     },
   };
 }
+
+/**
+ * Atlassian's answers rewritten on the way in: `rewrite` gets the request and the parsed JSON
+ * body of every successful answer and returns the body to hand to the client (odd data the
+ * sandbox's model cannot hold: nulls, unknown enums, the same user on two pages).
+ */
+export function rewritingFetch(
+  rewrite: (request: { method: string; path: string; body: unknown }, answer: unknown) => unknown,
+): typeof fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    const text = await response.text();
+    if (!response.ok || text.trim() === '') {
+      return new Response(text === '' ? null : text, {
+        status: response.status,
+        headers: response.headers,
+      });
+    }
+    const url = new URL(urlOf(input));
+    const body: unknown = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
+    const rewritten = rewrite(
+      { method: methodOf(init), path: url.pathname, body },
+      JSON.parse(text) as unknown,
+    );
+    const headers = new Headers(response.headers);
+    headers.delete('content-length');
+    return new Response(JSON.stringify(rewritten), { status: response.status, headers });
+  };
+}
