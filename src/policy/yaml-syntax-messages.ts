@@ -68,6 +68,15 @@ export function syntaxProblem(error: YAMLError, text: string): SyntaxProblem {
       return plain(`YAML syntax error: ${parserSaid}`);
     }
     default:
+      // The parser recurses per nesting level: thousands of `[[[...` overflow its stack.
+      // Where it overflows depends on the stack left, so point at the start of that line.
+      if (/maximum call stack size exceeded/i.test(parserSaid)) {
+        return {
+          offset: text.lastIndexOf('\n', offset - 1) + 1,
+          message:
+            'lists or mappings are nested too deeply to read on this line — a policy needs only a few levels',
+        };
+      }
       return plain(`YAML syntax error: ${parserSaid}`);
   }
 }
