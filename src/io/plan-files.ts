@@ -16,6 +16,16 @@ function isMissing(e: unknown): boolean {
   return (e as NodeJS.ErrnoException | null)?.code === 'ENOENT';
 }
 
+/** A path that exists but cannot be read as a file is bad input too (exit 2), said plainly. */
+function unreadable(e: unknown, path: string, what: string): InputError | null {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EISDIR') return new InputError(`${path}: is a directory, not a ${what}`);
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new InputError(`${path}: the ${what} cannot be read (permission denied)`);
+  }
+  return null;
+}
+
 function decodeUtf8(bytes: Buffer, path: string, what: string): string {
   try {
     return utf8.decode(bytes);
@@ -31,7 +41,7 @@ export function readTextFile(path: string, what: string): string {
     bytes = readFileSync(path);
   } catch (e: unknown) {
     if (isMissing(e)) throw new InputError(`${path}: ${what} not found`);
-    throw e;
+    throw unreadable(e, path, what) ?? e;
   }
   return decodeUtf8(bytes, path, what);
 }
@@ -64,7 +74,7 @@ export function readStateFile(path: string): State {
     bytes = readFileSync(path);
   } catch (e: unknown) {
     if (isMissing(e)) return emptyState();
-    throw e;
+    throw unreadable(e, path, 'state file') ?? e;
   }
   return parseState(decodeUtf8(bytes, path, 'state file'), path);
 }

@@ -91,12 +91,19 @@ export function timestampFlag(values: ParsedArgs['values'], name: string): Date 
   if (raw === undefined) return undefined;
   const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
   const date = new Date(raw);
-  if (!iso.test(raw) || Number.isNaN(date.getTime())) {
+  if (!iso.test(raw) || Number.isNaN(date.getTime()) || !isCalendarDay(raw)) {
     throw new InputError(
       `--${name}: "${raw}" is not an ISO-8601 timestamp (for example 2026-03-01T09:00:00Z)`,
     );
   }
   return date;
+}
+
+/** `Date` rolls 2026-02-30 over to March 2: the day must exist in its month. */
+function isCalendarDay(raw: string): boolean {
+  const [year, month, day] = raw.slice(0, 10).split('-').map(Number);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth;
 }
 
 /**
