@@ -4,6 +4,7 @@
  * the workflow fails in a second with a message naming the input, the value and what is allowed.
  */
 import { InputError } from './errors.js';
+import { PLAN_ID_PATTERN } from './plan/plan-schema.js';
 
 export type Mode = 'auto' | 'validate' | 'plan' | 'apply';
 export type Redact = 'none' | 'emails' | 'all';
@@ -27,6 +28,10 @@ export interface ActionSettings {
   auditBranch: string | null;
   /** Repository-relative path of the plan to apply on dispatch, or null. */
   planFile: string | null;
+  /** The plan whose apply a dispatch restores (`restore-plan-id`), or null. */
+  restorePlanId: string | null;
+  /** Account ids to restore (`restore-accounts`); empty = every account the apply removed. */
+  restoreAccounts: string[];
   requireApproval: boolean;
   overrideLabel: string;
   auditArtifactName: string;
@@ -49,6 +54,8 @@ export const INPUT_DEFAULTS = {
   'state-branch': 'license-policy/state',
   'audit-branch': 'license-policy/audit',
   'plan-file': '',
+  'restore-plan-id': '',
+  'restore-accounts': '',
   'require-approval': 'true',
   'override-label': 'license-policy:override-limits',
   'audit-artifact-name': 'license-policy-audit',
@@ -73,6 +80,8 @@ const EMPTY_IS_MEANINGFUL: ReadonlySet<InputName> = new Set<InputName>([
   'github-token',
   'audit-branch',
   'plan-file',
+  'restore-plan-id',
+  'restore-accounts',
 ]);
 
 export interface InputSource {
@@ -161,6 +170,46 @@ function apiUrl(name: InputName, value: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
+/** An Atlassian account id as the restore inputs accept it. */
+export const ACCOUNT_ID_PATTERN = /^[a-zA-Z0-9_|:-]{1,128}$/;
+/** More account ids than this in one restore is a list pasted by mistake. */
+export const MAX_RESTORE_ACCOUNTS = 1000;
+
+/** The head branch of restore PRs: next to `plan-branch`, never rebuilt by a plan run. */
+export function restoreBranchOf(planBranch: string): string {
+  return `${planBranch}-restore`;
+}
+
+function restorePlanId(value: string): string | null {
+  if (value === '') return null;
+  if (new RegExp(PLAN_ID_PATTERN).test(value)) return value;
+  return fail(
+    'restore-plan-id',
+    value,
+    "allowed: a plan id such as 2026-11-30-a1b2c3d4 (the applied plan file's name without .json)",
+  );
+}
+
+/** Account ids separated by commas, spaces or line breaks; each once, in the order given. */
+function restoreAccounts(value: string): string[] {
+  const ids = [...new Set(value.split(/[\s,]+/).filter((id) => id !== ''))];
+  for (const id of ids) {
+    if (!ACCOUNT_ID_PATTERN.test(id)) {
+      fail(
+        'restore-accounts',
+        id,
+        'allowed: Atlassian account ids (1–128 letters, digits, "_", "|", ":" or "-") separated by commas, spaces or line breaks',
+      );
+    }
+  }
+  if (ids.length > MAX_RESTORE_ACCOUNTS) {
+    throw new InputError(
+      `Input 'restore-accounts' has ${ids.length} account ids; allowed: at most ${MAX_RESTORE_ACCOUNTS} (leave it empty to restore everyone the apply removed).`,
+    );
+  }
+  return ids;
+}
+
 /** Characters the artifact service refuses in a name. */
 const BAD_ARTIFACT_CHARS = /["':<>|*?\r\n\\/]/;
 
@@ -229,6 +278,38 @@ export function readSettings(source: InputSource): ActionSettings {
     }
   }
 
+  const restoreId = restorePlanId(raw('restore-plan-id'));
+  const accounts = restoreAccounts(raw('restore-accounts'));
+  if (accounts.length > 0 && restoreId === null) {
+    fail(
+      'restore-accounts',
+      raw('restore-accounts'),
+      "allowed only together with 'restore-plan-id' (the plan whose apply to undo)",
+    );
+  }
+  if (restoreId !== null && planFile !== null) {
+    fail(
+      'restore-plan-id',
+      restoreId,
+      "allowed only without 'plan-file': a run either opens a restore PR or applies a merged plan",
+    );
+  }
+  const restoreBranch = restoreBranchOf(planBranch);
+  if (!isValidBranchName(restoreBranch)) {
+    fail(
+      'plan-branch',
+      planBranch,
+      `allowed: a branch name that stays valid with "-restore" appended (restore PRs come from "${restoreBranch}")`,
+    );
+  }
+  if (stateBranch === restoreBranch || auditBranch === restoreBranch) {
+    fail(
+      stateBranch === restoreBranch ? 'state-branch' : 'audit-branch',
+      restoreBranch,
+      `allowed: a branch other than "${restoreBranch}", the head branch of restore PRs`,
+    );
+  }
+
   const overrideLabel = raw('override-label');
   if (overrideLabel.length > MAX_LABEL_LENGTH || /[\r\n]/.test(overrideLabel)) {
     fail(
@@ -258,6 +339,8 @@ export function readSettings(source: InputSource): ActionSettings {
     stateBranch,
     auditBranch,
     planFile,
+    restorePlanId: restoreId,
+    restoreAccounts: accounts,
     requireApproval: bool('require-approval', raw('require-approval')),
     overrideLabel,
     auditArtifactName,
@@ -273,8 +356,11 @@ export function readSettings(source: InputSource): ActionSettings {
   };
 }
 
-/** Plan and apply talk to Atlassian: both need the org id and the key. */
-export function requireAtlassian(settings: ActionSettings, mode: 'plan' | 'apply'): void {
+/** Plan, apply and restore talk to Atlassian: each needs the org id and the key. */
+export function requireAtlassian(
+  settings: ActionSettings,
+  mode: 'plan' | 'apply' | 'restore',
+): void {
   if (settings.atlassianOrgId === '') {
     throw new InputError(`Input 'atlassian-org-id' is empty; ${mode} needs the organisation id.`);
   }

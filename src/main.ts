@@ -1,7 +1,7 @@
 /**
  * The action's one orchestrator: inputs -> mode -> steps -> outputs. Every input is read and
  * checked before any network call; the mode comes from the event (a pull-request run only ever
- * validates); the mode's steps run with everything they touch passed in; every output is set
+ * validates; a restore PR only on dispatch with `restore-plan-id`); the mode's steps run with everything they touch passed in; every output is set
  * and a job summary written whatever happens; typed errors become `core.setFailed` here only.
  */
 import { runApply } from './action/apply.js';
@@ -9,6 +9,7 @@ import type { ActionIo, ModeDeps, Pipelines } from './action/deps.js';
 import { resolveMode, PULL_REQUEST_EVENTS, type RunMode } from './action/mode.js';
 import { emptyOutputs, OUTPUT_NAMES, outputValues, type ActionOutputs } from './action/outputs.js';
 import { runPlan } from './action/plan.js';
+import { runRestore } from './action/restore.js';
 import { runnerIo } from './action/runner-io.js';
 import { runValidate, type ModeResult } from './action/validate.js';
 import { InputError, PolicyError, RefusedError, messageOf } from './errors.js';
@@ -21,6 +22,7 @@ const MODES: Record<RunMode, (deps: ModeDeps) => Promise<ModeResult>> = {
   validate: runValidate,
   plan: runPlan,
   apply: runApply,
+  restore: runRestore,
 };
 
 export interface RunOptions {
@@ -54,7 +56,12 @@ export async function run(options: RunOptions = {}): Promise<void> {
   try {
     const settings = readSettings(core.runnerInputs);
     const context = readRunContext();
-    const resolved = resolveMode(settings.mode, context.eventName, settings.planFile);
+    const resolved = resolveMode(
+      settings.mode,
+      context.eventName,
+      settings.planFile,
+      settings.restorePlanId,
+    );
     outputs = emptyOutputs(resolved.mode);
     if (resolved.overridden) io.warning(resolved.overridden);
     io.info(`Mode: ${resolved.mode} (${resolved.reason}).`);

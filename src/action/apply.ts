@@ -1,8 +1,9 @@
 /**
  * Apply mode (SPEC §7), on a push to the default branch that adds or changes a plan file, or on
  * dispatch with `plan-file`. Before anything touches Atlassian, the merge checks: the plan came
- * through a merged PR from `plan-branch` into the default branch, that PR changed exactly one
- * plan file, and — with `require-approval` — a person approved its head commit. Then the apply
+ * through a merged PR from `plan-branch` (a removal plan) or `<plan-branch>-restore` (a restore
+ * plan, SPEC §9) into the default branch, that PR changed exactly one plan file, and — with
+ * `require-approval` — a person approved its head commit. Then the apply
  * pipeline (refusals of SPEC §5, fresh re-evaluation, writes, verification), the outcome
  * comment on the PR, the state branch, and the audit (artifact and audit branch).
  *
@@ -14,7 +15,7 @@ import path from 'node:path';
 import { InputError, RefusedError, messageOf } from '../errors.js';
 import { runUrl } from '../github/context.js';
 import type { PullSummary } from '../github/pulls.js';
-import { requireAtlassian } from '../inputs.js';
+import { requireAtlassian, restoreBranchOf } from '../inputs.js';
 import { plural } from '../plan/format.js';
 import { mdCode, mdText } from '../plan/markdown-escape.js';
 import { parsePlan } from '../plan/plan-file.js';
@@ -25,16 +26,21 @@ import { auditFilePath, keepAudit, POST_STATE } from './audit-keep.js';
 import type { ApplyPipelineInput, ModeDeps } from './deps.js';
 import {
   checkMergedPlanPr,
+  checkPlanKind,
   planFilesInPush,
   planIdOfPath,
   selectMergedPlanPr,
   type MergeContext,
+  type PlanSource,
 } from './merge-checks.js';
 import { emptyOutputs, type ActionOutputs } from './outputs.js';
 import { saveState } from './plan.js';
 import { readState, type ModeResult } from './validate.js';
 
-const FAILING = new Set(['failed', 'partial', 'unverified']);
+/** Done and verified: a removal `applied`, a restore `restored`. */
+const SUCCEEDED = new Set(['applied', 'restored']);
+/** The run fails for these; `needs-manual` is a restore the re-check left for a person. */
+const FAILING = new Set(['failed', 'partial', 'unverified', 'needs-manual']);
 
 export function countOutcomes(result: ApplyResult): {
   applied: number;
@@ -45,7 +51,7 @@ export function countOutcomes(result: ApplyResult): {
   let skipped = 0;
   let failed = 0;
   for (const entry of result.outcomes) {
-    if (entry.outcome === 'applied') applied++;
+    if (SUCCEEDED.has(entry.outcome)) applied++;
     else if (FAILING.has(entry.outcome)) failed++;
     else if (entry.outcome.startsWith('skipped-') || entry.outcome === 'already-absent') skipped++;
   }
@@ -56,15 +62,23 @@ interface Target {
   planFile: string;
   pr: PullSummary;
   approvers: string[];
+  source: PlanSource;
 }
 
-/** The merged plan PR a dispatch's `plan-file` came from (newest PRs from plan-branch first). */
+/**
+ * The merged PR a dispatch's `plan-file` came from: newest first among the PRs from
+ * `plan-branch` and from the restore branch.
+ */
 async function mergedPrAddingPlanFile(
   deps: ModeDeps,
   planFile: string,
   defaultBranch: string,
 ): Promise<PullSummary | null> {
-  const closed = await deps.github.pulls.closedFrom(deps.settings.planBranch, defaultBranch, 50);
+  const { planBranch } = deps.settings;
+  const closed = [
+    ...(await deps.github.pulls.closedFrom(planBranch, defaultBranch, 50)),
+    ...(await deps.github.pulls.closedFrom(restoreBranchOf(planBranch), defaultBranch, 50)),
+  ].sort((a, b) => b.number - a.number);
   for (const pr of closed) {
     if (pr.mergedAt === null) continue;
     const files = await deps.github.pulls.files(pr.number);
@@ -98,6 +112,7 @@ export async function runApply(deps: ModeDeps): Promise<ModeResult> {
   const repository = `${context.repo.owner}/${context.repo.repo}`;
   const ctx: MergeContext = {
     planBranch: settings.planBranch,
+    restoreBranch: restoreBranchOf(settings.planBranch),
     defaultBranch,
     repository,
     plansPath: settings.plansPath,
@@ -211,7 +226,7 @@ export async function runApply(deps: ModeDeps): Promise<ModeResult> {
       }
       const found = await mergedPrAddingPlanFile(deps, planFile!, defaultBranch);
       if (!found)
-        return `no merged PR from "${settings.planBranch}" into ${defaultBranch} added ${planFile}`;
+        return `no merged PR from "${ctx.planBranch}" or "${ctx.restoreBranch}" into ${defaultBranch} added ${planFile}`;
       pr = found;
     }
     outputs.prNumber = pr.number;
@@ -230,7 +245,12 @@ export async function runApply(deps: ModeDeps): Promise<ModeResult> {
           : ', approval not required') +
         '.',
     );
-    return { planFile: check.planFile, pr, approvers: check.approval.approvers };
+    return {
+      planFile: check.planFile,
+      pr,
+      approvers: check.approval.approvers,
+      source: check.source,
+    };
   });
   if (typeof target === 'string') {
     const pr = outputs.prNumber !== null ? await github.pulls.get(outputs.prNumber) : null;
@@ -254,6 +274,10 @@ export async function runApply(deps: ModeDeps): Promise<ModeResult> {
     throw error;
   }
   io.saveState(POST_STATE.planId, plan.planId);
+  // A removal plan only from plan-branch, a restore plan only from the restore branch.
+  const wrongKind = checkPlanKind(plan.kind, target.source, `PR #${target.pr.number}`, ctx);
+  if (wrongKind !== null) return refuse(wrongKind, target.pr, plan, false, target.approvers);
+  const restore = plan.kind === 'restore';
   const overrideLimits = target.pr.labels.includes(settings.overrideLabel);
   if (overrideLimits)
     io.notice(
@@ -355,12 +379,15 @@ export async function runApply(deps: ModeDeps): Promise<ModeResult> {
       ...(where ? { auditPath: where } : {}),
       auditUrl: runUrl(context),
     });
+  const undoes = restore && plan.restoreOf ? ` (undoes plan ${mdCode(plan.restoreOf.planId)})` : '';
   const heading =
-    `**${settings.dryRun ? 'Dry run of' : 'Applied'} plan ${mdCode(plan.planId)}** by [run ${context.runId}](${runUrl(context)})` +
+    `**${settings.dryRun ? 'Dry run of' : 'Applied'} ${restore ? 'restore plan' : 'plan'} ${mdCode(plan.planId)}**${undoes} by [run ${context.runId}](${runUrl(context)})` +
     (target.approvers.length > 0
       ? `, approved by ${target.approvers.map((a) => mdText(a)).join(', ')}`
       : '') +
-    `: ${counts.applied} applied, ${counts.skipped} skipped, ${counts.failed} failed.`;
+    (restore
+      ? `: ${counts.applied} restored, ${counts.skipped} skipped, ${counts.failed} failed or left for a manual change.`
+      : `: ${counts.applied} applied, ${counts.skipped} skipped, ${counts.failed} failed.`);
   await github.comments
     .upsertSticky(
       target.pr.number,
@@ -375,7 +402,7 @@ export async function runApply(deps: ModeDeps): Promise<ModeResult> {
   summary.push(heading, '', render(JOB_SUMMARY_LIMIT - 4096));
   if (applied.exitCode !== 0 || counts.failed > 0) {
     failures.push(
-      `${plural(counts.failed, 'action', 'actions')} failed, were partial or unverified; see the audit and the PR comment.`,
+      `${plural(counts.failed, 'action', 'actions')} failed, were partial or unverified${restore ? ', or were left for a manual change' : ''}; see the audit and the PR comment.`,
     );
   }
   return finish();

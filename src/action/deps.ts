@@ -8,6 +8,7 @@ import type { RunContext } from '../github/context.js';
 import type { GitHubRepository } from '../github/repository.js';
 import type { ActionSettings } from '../inputs.js';
 import type { ApplyResult, Plan, State } from '../plan/types.js';
+import type { GitFiles } from '../restore/from-branches.js';
 
 export interface ActionIo {
   info(message: string): void;
@@ -101,6 +102,36 @@ export interface RefusalInput {
   audit: ApplyPipelineInput['audit'];
 }
 
+export interface RestorePipelineInput {
+  /** Git as the restore reads it: the audit branch and the default branch. */
+  files: GitFiles;
+  auditBranch: string;
+  defaultBranch: string;
+  plansPath: string;
+  /** The `restore-plan-id` input: the plan whose apply to undo. */
+  planId: string;
+  /** The `restore-accounts` input; empty = every account the apply removed. */
+  accounts: readonly string[];
+  atlassian: AtlassianConnection;
+  /** Policy directory (its `planTtlHours` sets the restore plan's expiry) relative to `root`. */
+  policyDir: string;
+  root: string;
+  redact: ActionSettings['redact'];
+  /** Where the restore decisions go (phase `restore`: `planned`, or `refused`). */
+  auditFile: string;
+  runId: string;
+  onProgress: (message: string) => void;
+}
+
+export interface RestorePipelineOutput {
+  /** The finalized restore plan as written to git (redacted as configured). */
+  plan: Plan;
+  /** The plan file's exact text. */
+  planFileText: string;
+  /** What the reviewer must restore by hand (admin-granting groups, IdP groups, ...). */
+  refused: number;
+}
+
 /** The Atlassian-facing work, implemented in src/run and injected here. */
 export interface Pipelines {
   plan(input: PlanPipelineInput): Promise<PlanPipelineOutput>;
@@ -109,6 +140,11 @@ export interface Pipelines {
   recordRefusal(input: RefusalInput): void;
   /** Evaluates a policy against a stored snapshot: no network. */
   preview(input: PreviewPipelineInput): Promise<Plan>;
+  /**
+   * Builds the restore plan of a recorded apply (SPEC §9) from git and a read of the org. A
+   * forged or edited audit throws `RefusedError` after recording the `refused` row.
+   */
+  restore(input: RestorePipelineInput): Promise<RestorePipelineOutput>;
 }
 
 export interface ModeDeps {

@@ -1,12 +1,16 @@
 /**
  * The merge checks that guard apply in the action (SPEC §7), and the plan-PR checks validate
- * runs before anyone merges: the plan came through a merged PR from `plan-branch` into the
- * default branch, that PR changed exactly one plan file, and — with `require-approval` — a person
- * approved its head commit. Pure decisions over what the GitHub adapter fetched.
+ * runs before anyone merges: the plan came through a merged PR from `plan-branch` (a removal
+ * plan) or from `<plan-branch>-restore` (a restore plan, SPEC §9) into the default branch, that
+ * PR changed exactly one plan file, and — with `require-approval` — a person approved its head
+ * commit. Each branch carries one kind of plan only (`checkPlanKind`), so a removal plan pushed
+ * onto the restore branch is refused like any plan from an unknown branch. Pure decisions over
+ * what the GitHub adapter fetched.
  */
 import path from 'node:path';
 import type { EventPayload } from '../github/context.js';
 import type { PullFile, PullSummary, Review } from '../github/pulls.js';
+import type { Plan } from '../plan/types.js';
 
 /** A plan file is `<plans-path>/<name>.json`, directly inside the plans directory. */
 export function isPlanFilePath(file: string, plansPath: string): boolean {
@@ -84,6 +88,8 @@ export function isApproved(approval: Approval): boolean {
 
 export interface MergeContext {
   planBranch: string;
+  /** The head branch of restore PRs (`restoreBranchOf(planBranch)`). */
+  restoreBranch: string;
   defaultBranch: string;
   /** `owner/repo`. */
   repository: string;
@@ -91,12 +97,47 @@ export interface MergeContext {
   requireApproval: boolean;
 }
 
+/** Which branch a plan PR came from: `plan-branch` (removals) or the restore branch. */
+export type PlanSource = 'plan' | 'restore';
+
 export type MergeCheck =
-  | { ok: true; pr: PullSummary; approval: Approval; planFile: string }
+  | { ok: true; pr: PullSummary; approval: Approval; planFile: string; source: PlanSource }
   | { ok: false; reason: string; pr: PullSummary | null };
 
-const fromPlanBranch = (pr: PullSummary, ctx: MergeContext) =>
-  pr.headRef === ctx.planBranch && (pr.headRepo === null || pr.headRepo === ctx.repository);
+/** The kind of plan PR a PR's head is, or null when it is neither branch of this repository. */
+export function planSourceOf(
+  pr: Pick<PullSummary, 'headRef' | 'headRepo'>,
+  ctx: Pick<MergeContext, 'planBranch' | 'restoreBranch' | 'repository'>,
+): PlanSource | null {
+  if (pr.headRepo !== null && pr.headRepo !== ctx.repository) return null;
+  if (pr.headRef === ctx.planBranch) return 'plan';
+  if (pr.headRef === ctx.restoreBranch) return 'restore';
+  return null;
+}
+
+/** `the plan branch "x" nor the restore branch "x-restore"`, after "not", for messages. */
+function planBranches(ctx: Pick<MergeContext, 'planBranch' | 'restoreBranch'>): string {
+  return `the plan branch "${ctx.planBranch}" nor the restore branch "${ctx.restoreBranch}"`;
+}
+
+/**
+ * Each branch carries one kind of plan: removals only from `plan-branch`, restores only from the
+ * restore branch. Null when the plan's kind matches its branch, else why not.
+ */
+export function checkPlanKind(
+  kind: Plan['kind'],
+  source: PlanSource,
+  where: string,
+  ctx: Pick<MergeContext, 'planBranch' | 'restoreBranch'>,
+): string | null {
+  if (source === 'restore' && kind !== 'restore') {
+    return `${where} comes from the restore branch "${ctx.restoreBranch}" but holds a ${kind} plan; only restore plans come from that branch, removal plans only from "${ctx.planBranch}"`;
+  }
+  if (source === 'plan' && kind !== 'removal') {
+    return `${where} comes from the plan branch "${ctx.planBranch}" but holds a ${kind} plan; restore plans come only from "${ctx.restoreBranch}"`;
+  }
+  return null;
+}
 
 /** The merged plan PR a pushed commit belongs to, or why there is none. */
 export function selectMergedPlanPr(
@@ -105,29 +146,31 @@ export function selectMergedPlanPr(
   ctx: MergeContext,
 ): { pr: PullSummary } | { reason: string } {
   const merged = prs.filter((pr) => pr.mergedAt !== null && pr.baseRef === ctx.defaultBranch);
-  const candidates = merged.filter((pr) => fromPlanBranch(pr, ctx));
+  const candidates = merged.filter((pr) => planSourceOf(pr, ctx) !== null);
   const exact = candidates.filter((pr) => pr.mergeCommitSha === sha);
   const chosen = exact.length > 0 ? exact : candidates;
   if (chosen.length === 1) return { pr: chosen[0] };
   if (chosen.length > 1) {
     return {
-      reason: `commit ${sha.slice(0, 12)} belongs to several merged PRs from ${ctx.planBranch} (${chosen.map((p) => `#${p.number}`).join(', ')}); apply one plan file with workflow_dispatch and plan-file instead`,
+      reason: `commit ${sha.slice(0, 12)} belongs to several merged PRs from ${ctx.planBranch} or ${ctx.restoreBranch} (${chosen.map((p) => `#${p.number}`).join(', ')}); apply one plan file with workflow_dispatch and plan-file instead`,
     };
   }
   if (merged.length > 0) {
     const other = merged[0];
     return {
-      reason: `commit ${sha.slice(0, 12)} comes from PR #${other.number} whose head branch is "${other.headRef}"${other.headRepo && other.headRepo !== ctx.repository ? ` in ${other.headRepo}` : ''}, not the plan branch "${ctx.planBranch}"`,
+      reason: `commit ${sha.slice(0, 12)} comes from PR #${other.number} whose head branch is "${other.headRef}"${other.headRepo && other.headRepo !== ctx.repository ? ` in ${other.headRepo}` : ''}, not ${planBranches(ctx)}`,
     };
   }
   return {
-    reason: `commit ${sha.slice(0, 12)} belongs to no merged pull request into ${ctx.defaultBranch}: plan files are applied only when a reviewed plan PR from "${ctx.planBranch}" is merged`,
+    reason: `commit ${sha.slice(0, 12)} belongs to no merged pull request into ${ctx.defaultBranch}: plan files are applied only when a reviewed plan PR from "${ctx.planBranch}" (or restore PR from "${ctx.restoreBranch}") is merged`,
   };
 }
 
 /**
- * The checks on the merged PR itself: it changed exactly one plan file (the one being applied)
- * and, with `require-approval`, a person approved its head commit.
+ * The checks on the merged PR itself: it comes from `plan-branch` or the restore branch of this
+ * repository, changed exactly one plan file (the one being applied) and, with
+ * `require-approval`, a person approved its head commit. The plan's kind is checked against the
+ * branch (`checkPlanKind`) once the file is read.
  */
 export function checkMergedPlanPr(
   pr: PullSummary,
@@ -138,9 +181,10 @@ export function checkMergedPlanPr(
 ): MergeCheck {
   const fail = (reason: string): MergeCheck => ({ ok: false, reason, pr });
   if (pr.mergedAt === null) return fail(`PR #${pr.number} is not merged`);
-  if (!fromPlanBranch(pr, ctx)) {
+  const source = planSourceOf(pr, ctx);
+  if (source === null) {
     return fail(
-      `PR #${pr.number} comes from "${pr.headRef}", not the plan branch "${ctx.planBranch}"`,
+      `PR #${pr.number} comes from "${pr.headRef}"${pr.headRepo && pr.headRepo !== ctx.repository ? ` in ${pr.headRepo}` : ''}, not ${planBranches(ctx)}`,
     );
   }
   if (pr.baseRef !== ctx.defaultBranch) {
@@ -175,7 +219,7 @@ export function checkMergedPlanPr(
       `PR #${pr.number} has no approving review on its head commit ${pr.headSha.slice(0, 12)}${stale}; require-approval is on`,
     );
   }
-  return { ok: true, pr, approval, planFile };
+  return { ok: true, pr, approval, planFile, source };
 }
 
 /** The plan id a plan file's name carries (`plans/<planId>.json`). */

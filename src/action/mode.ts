@@ -1,12 +1,13 @@
 /**
- * Which mode runs (SPEC §7), from the `mode` input and the event. Pure, so that the one rule
- * that matters most is easy to see and to test: a pull-request run never plans or applies,
- * whatever its inputs say.
+ * Which mode runs (SPEC §7, §9), from the `mode` input and the event. Pure, so that the one rule
+ * that matters most is easy to see and to test: a pull-request run never plans, applies or
+ * restores, whatever its inputs say. A restore PR is opened only on `workflow_dispatch` with
+ * `restore-plan-id`, in `mode` `auto` or `plan`: a person asks for it, by hand.
  */
 import { InputError } from '../errors.js';
 import type { Mode } from '../inputs.js';
 
-export type RunMode = 'validate' | 'plan' | 'apply';
+export type RunMode = 'validate' | 'plan' | 'apply' | 'restore';
 
 export interface ResolvedMode {
   mode: RunMode;
@@ -26,19 +27,26 @@ export function resolveMode(
   requested: Mode,
   eventName: string,
   planFile: string | null,
+  restorePlanId: string | null = null,
 ): ResolvedMode {
   if (PULL_REQUEST_EVENTS.has(eventName)) {
-    const asked = requested === 'plan' || requested === 'apply' || planFile !== null;
+    const ignored =
+      requested === 'plan' || requested === 'apply'
+        ? `mode "${requested}"`
+        : planFile !== null
+          ? `plan-file "${planFile}"`
+          : restorePlanId !== null
+            ? `restore-plan-id "${restorePlanId}"`
+            : null;
     return {
       mode: 'validate',
       reason: `a ${eventName} run only validates`,
-      ...(asked
-        ? {
-            overridden: `a ${eventName} run never plans or applies: ignored ${requested === 'auto' ? `plan-file "${planFile}"` : `mode "${requested}"`}`,
-          }
+      ...(ignored
+        ? { overridden: `a ${eventName} run never plans or applies: ignored ${ignored}` }
         : {}),
     };
   }
+  if (restorePlanId !== null) return resolveRestore(requested, eventName, restorePlanId);
   if (requested === 'apply') {
     if (eventName === 'push') return { mode: 'apply', reason: 'mode: apply on push' };
     if (eventName === 'workflow_dispatch') {
@@ -69,4 +77,23 @@ export function resolveMode(
     default:
       return { mode: 'validate', reason: `${eventName} runs validate (mode: auto)` };
   }
+}
+
+/** `restore-plan-id` is given: a manual run opens a restore PR; anything else is a mistake. */
+function resolveRestore(requested: Mode, eventName: string, planId: string): ResolvedMode {
+  const where = 'a restore PR is opened only on workflow_dispatch with mode auto or plan';
+  if (eventName !== 'workflow_dispatch') {
+    throw new InputError(
+      `Input 'restore-plan-id' has the value "${planId}"; ${where}, not on ${eventName}. Start the workflow by hand (Actions → Run workflow) with restore-plan-id.`,
+    );
+  }
+  if (requested === 'validate' || requested === 'apply') {
+    throw new InputError(
+      `Input 'restore-plan-id' has the value "${planId}" with mode "${requested}"; ${where}. The restore PR, once merged, is applied like any plan.`,
+    );
+  }
+  return {
+    mode: 'restore',
+    reason: `a manual run with restore-plan-id ${planId} opens a restore PR`,
+  };
 }

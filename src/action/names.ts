@@ -9,3 +9,5 @@ export const STATE_FILE = 'state.json';
 /** Labels on the plan PR. */
 export const PLAN_LABEL = 'license-policy';
 export const BLOCKED_LABEL = 'license-policy:blocked';
+/** Added to restore PRs (SPEC §9), next to `PLAN_LABEL`. */
+export const RESTORE_LABEL = 'license-policy:restore';

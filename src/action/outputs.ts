@@ -4,7 +4,7 @@
  * can read any of them without guarding.
  */
 export interface ActionOutputs {
-  mode: 'validate' | 'plan' | 'apply';
+  mode: 'validate' | 'plan' | 'apply' | 'restore';
   planFile: string;
   prNumber: number | null;
   removals: number | null;

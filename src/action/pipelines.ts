@@ -2,7 +2,8 @@
  * The action's pipelines, over the same src/run code the CLI uses: an Atlassian client built
  * from the inputs, the plan run (with the plan file redacted as `redact` says before it is
  * finalized, and the snapshot kept for previews), the apply run, previews from a stored
- * snapshot, and the audit file every decision is appended to as it happens.
+ * snapshot, the restore plan of a recorded apply (SPEC §9), and the audit file every decision
+ * is appended to as it happens.
  */
 import { applyAuditRow } from '../apply/audit-rows.js';
 import { AtlassianClient } from '../atlassian/client.js';
@@ -16,6 +17,7 @@ import { redactFreeText } from '../plan/redact.js';
 import type { PlanBody } from '../plan/types.js';
 import type { Snapshot, UserResourceRoles } from '../snapshot/types.js';
 import { loadPolicy } from '../policy/load.js';
+import { restorePlanFromBranches } from '../restore/from-branches.js';
 import { applyPlan } from '../run/apply-run.js';
 import { evaluateOrg } from '../run/plan-run.js';
 import { readSnapshotNdjson, writeSnapshotNdjson } from '../snapshot/ndjson.js';
@@ -176,6 +178,45 @@ export function realPipelines(): Pipelines {
             }),
           );
         }
+      } finally {
+        sink.close();
+      }
+    },
+
+    async restore(input) {
+      // The policy at HEAD sets how long the restore plan lives, as it does for any plan.
+      const policy = await loadPolicy(input.policyDir, { displayRoot: input.root });
+      const sink = auditSink(input.auditFile);
+      try {
+        const created = await restorePlanFromBranches({
+          files: input.files,
+          auditBranch: input.auditBranch,
+          defaultBranch: input.defaultBranch,
+          plansPath: input.plansPath,
+          planId: input.planId,
+          accounts: input.accounts,
+          client: clientFor(input.atlassian),
+          now: new Date(),
+          ttlHours: policy.limits.planTtlHours,
+          runId: input.runId,
+          onProgress: input.onProgress,
+          onRefused: sink.write,
+        });
+        // As for a plan: git gets the redacted plan, the artifact's rows keep names and emails
+        // under the id and digest of the plan as committed.
+        let plan = created.plan;
+        if (input.redact !== 'none') {
+          const { planId: _id, digest: _digest, ...body } = created.plan;
+          plan = finalizePlan(redactPlanBody(body, input.redact));
+        }
+        for (const row of created.auditRows) {
+          sink.write({ ...row, plan_id: plan.planId, plan_digest: plan.digest });
+        }
+        return {
+          plan,
+          planFileText: serializePlan(plan),
+          refused: created.refused.length,
+        };
       } finally {
         sink.close();
       }

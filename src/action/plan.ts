@@ -93,7 +93,7 @@ function statusComment(
     `**Plan ${mdCode(plan.planId)}** — ${plural(plannedCount(plan), 'removal', 'removals')}` +
       (savings === null
         ? ''
-        : `, est. ${formatMoney(savings, plan.currency).replace(/\$/g, '\\$')}/month`) +
+        : `, est. ${formatMoney(savings, plan.currency).replace(/\$/g, '\\$')}/month at list price`) +
       (plan.blocked.length > 0 ? ' — **blocked**' : '') +
       '.',
     '',

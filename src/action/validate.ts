@@ -17,7 +17,14 @@ import { loadPolicy } from '../policy/load.js';
 import { summarizePolicy } from '../policy/summary.js';
 import type { Policy } from '../policy/types.js';
 import type { ModeDeps } from './deps.js';
-import { changedPlanFiles, isPlanFilePath, planIdOfPath } from './merge-checks.js';
+import { restoreBranchOf } from '../inputs.js';
+import {
+  changedPlanFiles,
+  checkPlanKind,
+  isPlanFilePath,
+  planIdOfPath,
+  planSourceOf,
+} from './merge-checks.js';
 import { SNAPSHOT_ARTIFACT, SNAPSHOT_FILE, STATE_FILE } from './names.js';
 import { emptyOutputs, type ActionOutputs } from './outputs.js';
 import { renderNoPreview, renderPreviewComment } from './preview.js';
@@ -90,8 +97,9 @@ function pullRequestOf(deps: ModeDeps): PullRequestInfo | null {
 }
 
 /**
- * The plan PR's own checks: it comes from the plan branch of this repository, changes exactly
- * one plan file, and that file is intact (parses, digest and plan id match its content).
+ * The plan PR's own checks: it comes from the plan branch (a removal plan) or the restore branch
+ * (a restore plan) of this repository, changes exactly one plan file, that file is intact
+ * (parses, digest and plan id match its content), and its kind matches its branch.
  */
 async function checkPlanFiles(
   deps: ModeDeps,
@@ -105,9 +113,17 @@ async function checkPlanFiles(
     io.error(message, file ? { file, title: 'License plan' } : undefined);
     failures.push(message);
   };
-  if (pr.fork || pr.headRef !== settings.planBranch) {
+  const branches = {
+    planBranch: settings.planBranch,
+    restoreBranch: restoreBranchOf(settings.planBranch),
+  };
+  // A fork's head is another repository: never a plan branch of this one.
+  const source = pr.fork
+    ? null
+    : planSourceOf({ headRef: pr.headRef, headRepo: null }, { ...branches, repository: '' });
+  if (source === null) {
     fail(
-      `Plan files change only through the plan PR from "${settings.planBranch}" of this repository; ` +
+      `Plan files change only through the plan PR from "${branches.planBranch}" or the restore PR from "${branches.restoreBranch}" of this repository; ` +
         `this PR comes from ${pr.fork ? 'a fork' : `"${pr.headRef}"`} and changes ${planFiles.join(', ') || 'the plan branch'}. Apply would refuse it.`,
     );
   }
@@ -146,6 +162,8 @@ async function checkPlanFiles(
       file,
     );
   }
+  const wrongKind = source === null ? null : checkPlanKind(plan.kind, source, `This PR`, branches);
+  if (wrongKind !== null) fail(`${file}: ${wrongKind}. Apply would refuse it.`, file);
   if (settings.atlassianOrgId !== '' && plan.org.id !== settings.atlassianOrgId) {
     fail(
       `${file}: the plan is for org ${plan.org.id}, not the configured ${settings.atlassianOrgId}.`,
@@ -247,7 +265,9 @@ export async function runValidate(deps: ModeDeps): Promise<ModeResult> {
   if (pr) {
     const files = await github.pulls.files(pr.number);
     const touchesPlans =
-      pr.headRef === settings.planBranch || changedPlanFiles(files, settings.plansPath).length > 0;
+      pr.headRef === settings.planBranch ||
+      pr.headRef === restoreBranchOf(settings.planBranch) ||
+      changedPlanFiles(files, settings.plansPath).length > 0;
     const touchesPolicy = files.some((f) => f.filename.startsWith(`${settings.policyPath}/`));
 
     if (touchesPlans) {
@@ -257,7 +277,9 @@ export async function runValidate(deps: ModeDeps): Promise<ModeResult> {
       );
       if (failures.length === before && plan) {
         summary.push(
-          `✅ Plan PR checks passed: one plan file (${plan.planId}), digest intact, from ${settings.planBranch}.`,
+          plan.kind === 'restore'
+            ? `✅ Restore PR checks passed: one restore plan file (${plan.planId}), digest intact, from ${restoreBranchOf(settings.planBranch)}.`
+            : `✅ Plan PR checks passed: one plan file (${plan.planId}), digest intact, from ${settings.planBranch}.`,
           '',
         );
         outputs.planFile = `${settings.plansPath}/${plan.planId}.json`;

@@ -12,6 +12,8 @@ import type {
   Pipelines,
   PlanPipelineInput,
   RefusalInput,
+  RestorePipelineInput,
+  RestorePipelineOutput,
 } from '../../../src/action/deps.js';
 import type { RunContext } from '../../../src/github/context.js';
 import { connectRepository } from '../../../src/github/repository.js';
@@ -86,13 +88,16 @@ export interface PipelineCalls {
   plan: PlanPipelineInput[];
   apply: ApplyPipelineInput[];
   refusals: RefusalInput[];
+  restore: RestorePipelineInput[];
 }
 
 export function fakePipelines(
   plan: Plan,
   applyResult?: Partial<Awaited<ReturnType<Pipelines['apply']>>>,
+  /** What the restore pipeline gives (default: `plan` as a restore plan), or throws. */
+  restoreResult?: RestorePipelineOutput | Error,
 ) {
-  const calls: PipelineCalls = { plan: [], apply: [], refusals: [] };
+  const calls: PipelineCalls = { plan: [], apply: [], refusals: [], restore: [] };
   const pipelines: Pipelines = {
     plan(input) {
       calls.plan.push(input);
@@ -122,6 +127,14 @@ export function fakePipelines(
     },
     preview() {
       return Promise.resolve(plan);
+    },
+    restore(input) {
+      calls.restore.push(input);
+      writeFileSync(input.auditFile, 'header\r\nrestore\r\n');
+      if (restoreResult instanceof Error) return Promise.reject(restoreResult);
+      return Promise.resolve(
+        restoreResult ?? { plan, planFileText: serializePlan(plan), refused: 0 },
+      );
     },
   };
   return { pipelines, calls };

@@ -9,6 +9,7 @@ import {
   isValidBranchName,
   readSettings,
   requireAtlassian,
+  restoreBranchOf,
   type InputName,
 } from '../../../src/inputs.js';
 import { OUTPUT_NAMES } from '../../../src/action/outputs.js';
@@ -118,6 +119,8 @@ describe('reading the inputs', () => {
       stateBranch: 'license-policy/state',
       auditBranch: 'license-policy/audit',
       planFile: null,
+      restorePlanId: null,
+      restoreAccounts: [],
       requireApproval: true,
       overrideLabel: 'license-policy:override-limits',
       auditArtifactName: 'license-policy-audit',
@@ -180,6 +183,82 @@ describe('reading the inputs', () => {
     );
     expect(() => readSettings(source({ 'plan-file': 'policies/x.json' }))).toThrow(InputError);
     expect(() => readSettings(source({ 'plan-file': 'plans/x.yml' }))).toThrow(InputError);
+  });
+
+  it('reads a restore request: a plan id and account ids separated by commas, spaces or lines', () => {
+    const settings = readSettings(
+      source({
+        'restore-plan-id': ' 2026-11-30-a1b2c3d4 ',
+        'restore-accounts':
+          '5b10ac8d82e05b22cc7d4ef5, 557058:f0e1d2c3\nqm|x_y-z  5b10ac8d82e05b22cc7d4ef5',
+      }),
+    );
+    expect(settings.restorePlanId).toBe('2026-11-30-a1b2c3d4');
+    expect(settings.restoreAccounts).toEqual([
+      '5b10ac8d82e05b22cc7d4ef5',
+      '557058:f0e1d2c3',
+      'qm|x_y-z',
+    ]);
+    expect(restoreBranchOf(settings.planBranch)).toBe('license-policy/plan-restore');
+  });
+
+  it('refuses a restore plan id or account id that is not one, naming the input, value and what is allowed', () => {
+    expect(
+      errorOf(() => readSettings(source({ 'restore-plan-id': 'plans/2026-11-30-a1b2c3d4.json' })))
+        .message,
+    ).toBe(
+      `Input 'restore-plan-id' has the value "plans/2026-11-30-a1b2c3d4.json"; allowed: a plan id such as 2026-11-30-a1b2c3d4 (the applied plan file's name without .json).`,
+    );
+    expect(
+      errorOf(() =>
+        readSettings(
+          source({
+            'restore-plan-id': '2026-11-30-a1b2c3d4',
+            'restore-accounts': 'alice, bob@acme.example',
+          }),
+        ),
+      ).message,
+    ).toBe(
+      `Input 'restore-accounts' has the value "bob@acme.example"; allowed: Atlassian account ids (1–128 letters, digits, "_", "|", ":" or "-") separated by commas, spaces or line breaks.`,
+    );
+    expect(() =>
+      readSettings(
+        source({ 'restore-plan-id': '2026-11-30-a1b2c3d4', 'restore-accounts': 'a'.repeat(129) }),
+      ),
+    ).toThrow("Input 'restore-accounts'");
+    expect(
+      readSettings(
+        source({ 'restore-plan-id': '2026-11-30-a1b2c3d4', 'restore-accounts': 'a'.repeat(128) }),
+      ).restoreAccounts,
+    ).toEqual(['a'.repeat(128)]);
+  });
+
+  it('refuses restore-accounts without restore-plan-id, and restore-plan-id with plan-file', () => {
+    expect(errorOf(() => readSettings(source({ 'restore-accounts': 'abc' }))).message).toBe(
+      `Input 'restore-accounts' has the value "abc"; allowed only together with 'restore-plan-id' (the plan whose apply to undo).`,
+    );
+    expect(
+      errorOf(() =>
+        readSettings(
+          source({
+            'restore-plan-id': '2026-11-30-a1b2c3d4',
+            'plan-file': 'plans/2026-11-29-00000000.json',
+          }),
+        ),
+      ).message,
+    ).toContain(
+      "Input 'restore-plan-id' has the value \"2026-11-30-a1b2c3d4\"; allowed only without 'plan-file'",
+    );
+  });
+
+  it('keeps the state and audit branches off the restore branch', () => {
+    expect(
+      errorOf(() => readSettings(source({ 'audit-branch': 'license-policy/plan-restore' })))
+        .message,
+    ).toContain(`Input 'audit-branch' has the value "license-policy/plan-restore"`);
+    expect(() => readSettings(source({ 'state-branch': 'license-policy/plan-restore' }))).toThrow(
+      "Input 'state-branch'",
+    );
   });
 
   it('checks branch names and keeps the three branches apart', () => {

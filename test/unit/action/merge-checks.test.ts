@@ -2,8 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import {
   approvalOf,
   checkMergedPlanPr,
+  checkPlanKind,
   isPlanFilePath,
   planFilesInPush,
+  planSourceOf,
   selectMergedPlanPr,
   type MergeContext,
 } from '../../../src/action/merge-checks.js';
@@ -15,6 +17,7 @@ const MERGE = 'c'.repeat(40);
 
 const ctx: MergeContext = {
   planBranch: 'license-policy/plan',
+  restoreBranch: 'license-policy/plan-restore',
   defaultBranch: 'main',
   repository: 'acme/licences',
   plansPath: 'plans',
@@ -208,5 +211,56 @@ describe('the checks on the merged plan PR', () => {
     expect(
       checkMergedPlanPr(pr(), [planFile], [], null, { ...ctx, requireApproval: false }),
     ).toMatchObject({ ok: true });
+  });
+});
+
+describe('restore PRs from <plan-branch>-restore', () => {
+  const restorePr = (over: Partial<PullSummary> = {}) =>
+    pr({ headRef: 'license-policy/plan-restore', ...over });
+
+  it('a merged PR from the restore branch passes the merge checks, marked as a restore source', () => {
+    expect(selectMergedPlanPr([restorePr()], MERGE, ctx)).toEqual({ pr: restorePr() });
+    expect(
+      checkMergedPlanPr(restorePr(), [planFile], [review('bob', 'APPROVED')], null, ctx),
+    ).toMatchObject({ ok: true, source: 'restore', approval: { approvers: ['bob'] } });
+    expect(
+      checkMergedPlanPr(pr(), [planFile], [review('bob', 'APPROVED')], null, ctx),
+    ).toMatchObject({ ok: true, source: 'plan' });
+  });
+
+  it('needs the same approval as a plan PR', () => {
+    expect(checkMergedPlanPr(restorePr(), [planFile], [], null, ctx)).toMatchObject({
+      ok: false,
+      reason: `PR #7 has no approving review on its head commit ${HEAD.slice(0, 12)}; require-approval is on`,
+    });
+  });
+
+  it('a restore branch in a fork, or a look-alike branch, is neither source', () => {
+    expect(planSourceOf(restorePr({ headRepo: 'mallory/licences' }), ctx)).toBeNull();
+    expect(planSourceOf(pr({ headRef: 'license-policy/plan-restore2' }), ctx)).toBeNull();
+    expect(
+      checkMergedPlanPr(
+        restorePr({ headRepo: 'mallory/licences' }),
+        [planFile],
+        [review('bob', 'APPROVED')],
+        null,
+        ctx,
+      ),
+    ).toMatchObject({
+      ok: false,
+      reason:
+        'PR #7 comes from "license-policy/plan-restore" in mallory/licences, not the plan branch "license-policy/plan" nor the restore branch "license-policy/plan-restore"',
+    });
+  });
+
+  it('each branch carries one kind of plan: removals from plan-branch, restores from the restore branch', () => {
+    expect(checkPlanKind('restore', 'restore', 'PR #7', ctx)).toBeNull();
+    expect(checkPlanKind('removal', 'plan', 'PR #7', ctx)).toBeNull();
+    expect(checkPlanKind('removal', 'restore', 'PR #7', ctx)).toBe(
+      'PR #7 comes from the restore branch "license-policy/plan-restore" but holds a removal plan; only restore plans come from that branch, removal plans only from "license-policy/plan"',
+    );
+    expect(checkPlanKind('restore', 'plan', 'PR #7', ctx)).toBe(
+      'PR #7 comes from the plan branch "license-policy/plan" but holds a restore plan; restore plans come only from "license-policy/plan-restore"',
+    );
   });
 });

@@ -45,4 +45,41 @@ describe('which mode runs', () => {
       "Input 'plan-file' is empty",
     );
   });
+
+  it('opens a restore PR only on workflow_dispatch with restore-plan-id, in mode auto or plan', () => {
+    const id = '2026-11-30-a1b2c3d4';
+    expect(resolveMode('auto', 'workflow_dispatch', null, id)).toEqual({
+      mode: 'restore',
+      reason: `a manual run with restore-plan-id ${id} opens a restore PR`,
+    });
+    expect(resolveMode('plan', 'workflow_dispatch', null, id).mode).toBe('restore');
+    // Without the input, dispatch plans as before.
+    expect(resolveMode('auto', 'workflow_dispatch', null, null).mode).toBe('plan');
+  });
+
+  it('says clearly that a restore is only for workflow_dispatch in mode auto or plan', () => {
+    const id = '2026-11-30-a1b2c3d4';
+    for (const event of ['schedule', 'push', 'merge_group']) {
+      expect(() => resolveMode('auto', event, null, id)).toThrow(
+        new InputError(
+          `Input 'restore-plan-id' has the value "${id}"; a restore PR is opened only on workflow_dispatch with mode auto or plan, not on ${event}. Start the workflow by hand (Actions → Run workflow) with restore-plan-id.`,
+        ),
+      );
+    }
+    for (const mode of ['apply', 'validate'] as Mode[]) {
+      expect(() => resolveMode(mode, 'workflow_dispatch', null, id)).toThrow(
+        `Input 'restore-plan-id' has the value "${id}" with mode "${mode}"; a restore PR is opened only on workflow_dispatch with mode auto or plan.`,
+      );
+    }
+  });
+
+  it('never restores on a pull request, and says what it ignored', () => {
+    const resolved = resolveMode('auto', 'pull_request', null, '2026-11-30-a1b2c3d4');
+    expect(resolved).toEqual({
+      mode: 'validate',
+      reason: 'a pull_request run only validates',
+      overridden:
+        'a pull_request run never plans or applies: ignored restore-plan-id "2026-11-30-a1b2c3d4"',
+    });
+  });
 });
