@@ -17,7 +17,6 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,12 +30,11 @@ import { planCommand } from '../../src/commands/plan.js';
 import { restoreCommand } from '../../src/commands/restore.js';
 import { sandboxCommand } from '../../src/commands/sandbox.js';
 import { validateCommand } from '../../src/commands/validate.js';
-import { run } from '../../src/main.js';
 import { finalizePlan, serializePlan } from '../../src/plan/plan-file.js';
 import { emptyState, serializeState } from '../../src/plan/state.js';
 import type { Plan } from '../../src/plan/types.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
-import { recordingIo } from './support/action.js';
+import { runMain } from './support/run-main.js';
 import { ODD_POLICY, startOddOrg, type OddOrg } from './support/odd-org.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
@@ -352,18 +350,13 @@ describe('malformed command lines: exit 2, the flag named, nothing done', () => 
 
 describe('malformed action inputs: the step fails naming the input, before any GitHub or Atlassian call', () => {
   let github: FakeGitHub;
-  let runner: string;
   beforeAll(async () => {
     github = await startFakeGitHub({
       token: 'ghs_inputsTestToken',
       files: { 'policies/policy.yml': ODD_POLICY },
     });
-    runner = mkdtempSync(path.join(tmpdir(), 'lp-inputs-'));
   });
-  afterAll(async () => {
-    await github.close();
-    rmSync(runner, { recursive: true, force: true });
-  });
+  afterAll(() => github.close());
 
   const GOOD: Record<string, string> = {
     'github-token': 'ghs_inputsTestToken',
@@ -397,28 +390,6 @@ describe('malformed action inputs: the step fails naming the input, before any G
   ];
 
   it.each(INPUTS)('%s: %j', async (name, value, message) => {
-    const inputs = { ...GOOD, [name]: value };
-    const env: Record<string, string> = {
-      GITHUB_EVENT_NAME: 'schedule',
-      GITHUB_EVENT_PATH: path.join(runner, 'event.json'),
-      GITHUB_REPOSITORY: github.fullName,
-      GITHUB_SHA: github.head('main'),
-      GITHUB_REF: 'refs/heads/main',
-      GITHUB_RUN_ID: '1',
-      GITHUB_API_URL: github.url,
-      GITHUB_WORKSPACE: runner,
-      RUNNER_TEMP: runner,
-      GITHUB_OUTPUT: path.join(runner, 'output'),
-      GITHUB_STEP_SUMMARY: path.join(runner, 'summary'),
-    };
-    writeFileSync(env.GITHUB_EVENT_PATH, JSON.stringify(github.scheduleEvent()));
-    writeFileSync(env.GITHUB_OUTPUT, '');
-    writeFileSync(env.GITHUB_STEP_SUMMARY, '');
-    for (const [input, v] of Object.entries(inputs)) env[`INPUT_${input.toUpperCase()}`] = v;
-
-    const saved = { ...process.env };
-    const printed: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
     const touched: string[] = [];
     const failing = new Proxy({} as Pipelines, {
       get: (_t, prop: string) => () => {
@@ -426,37 +397,27 @@ describe('malformed action inputs: the step fails naming the input, before any G
         throw new Error(`pipeline ${prop} must not run`);
       },
     });
-    const io = recordingIo();
     const requestsBefore = github.requests.length;
-    try {
-      Object.assign(process.env, env);
-      process.stdout.write = (chunk: string | Uint8Array) => {
-        printed.push(String(chunk));
-        return true;
-      };
-      await run({ pipelines: failing, io });
-    } finally {
-      process.stdout.write = write;
-      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-      Object.assign(process.env, saved);
-    }
-    expect(process.exitCode).toBe(1);
-    process.exitCode = 0;
-    const failure =
-      printed
-        .join('')
-        .split('\n')
-        .find((l) => l.startsWith('::error::')) ?? '';
+    const result = await runMain({
+      github,
+      event: 'schedule',
+      payload: github.scheduleEvent(),
+      inputs: { ...GOOD, [name]: value },
+      token: 'ghs_inputsTestToken',
+      pipelines: failing,
+    });
+    expect(result.exitCode).toBe(1);
+    const failure = result.stdout.split('\n').find((l) => l.startsWith('::error::')) ?? '';
     expect(failure).toMatch(message);
     expect(failure).toContain('Invalid input');
-    expect(io.summaries.join('')).toMatch(message);
-    // The secret is never echoed (it is masked first, and named, not shown, in the error).
+    expect(result.summary).toMatch(message);
+    // The secret is never echoed (masked first, and named rather than shown in the error).
     expect(failure).not.toContain('atlassian-inputs-secret');
     expect(failure).not.toContain('two words');
     expect(touched).toEqual([]);
     expect(github.requests.length).toBe(requestsBefore);
-    expect(readFileSync(env.GITHUB_OUTPUT, 'utf8')).toContain('mode<<');
-    expect(statSync(runner).isDirectory()).toBe(true);
+    // Every output is still set, so later steps read defined values.
+    expect(Object.keys(result.outputs)).toContain('mode');
   });
 
   it('an empty state (the first run) is not a malformed one: it is the empty state', () => {

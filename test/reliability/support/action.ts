@@ -7,12 +7,15 @@
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runApply } from '../../../src/action/apply.js';
 import type { ActionIo, ModeDeps, Pipelines } from '../../../src/action/deps.js';
+import { runPlan } from '../../../src/action/plan.js';
+import type { ModeResult } from '../../../src/action/validate.js';
 import { realPipelines } from '../../../src/action/pipelines.js';
 import type { RunContext } from '../../../src/github/context.js';
 import { connectRepository } from '../../../src/github/repository.js';
 import { INPUT_DEFAULTS, readSettings, type InputName } from '../../../src/inputs.js';
-import type { FakeGitHub } from '../../support/fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../../support/fake-github.js';
 
 export const GITHUB_TOKEN = 'ghs_reliabilityToken0123456789abcdefABCDEF';
 
@@ -134,5 +137,67 @@ export function atlassianInputs(sandbox: {
     'atlassian-org-id': sandbox.orgId,
     'atlassian-api-key': sandbox.apiKey,
     'atlassian-api-url': sandbox.url,
+  };
+}
+
+/** A repository whose plan PRs are made from, and applied to, one sandbox organisation. */
+export interface ActionWorld {
+  github: FakeGitHub;
+  sandbox: { orgId: string; apiKey: string; url: string };
+  /** A scheduled plan run (the real pipelines). */
+  schedule(inputs?: Partial<Record<InputName, string>>): Promise<ModeRun & { result: ModeResult }>;
+  /** The apply job for a push event (a merge) or a dispatch. */
+  applyFor(
+    event: string,
+    payload: object,
+    options?: { sha?: string; ref?: string; inputs?: Partial<Record<InputName, string>> },
+  ): Promise<ModeRun & { result: ModeResult }>;
+  /** The plan file a PR changed (its path and text at the PR's head). */
+  planFileOf(pr: number): { path: string; text: string };
+  close(): Promise<void>;
+}
+
+export async function startActionWorld(
+  sandbox: { orgId: string; apiKey: string; url: string },
+  files: Record<string, string>,
+): Promise<ActionWorld> {
+  const github = await startFakeGitHub({ token: GITHUB_TOKEN, files });
+  let runId = 7000;
+  return {
+    github,
+    sandbox,
+    async schedule(inputs = {}) {
+      const run = modeRun({
+        github,
+        event: 'schedule',
+        payload: github.scheduleEvent(),
+        inputs: { ...atlassianInputs(sandbox), ...inputs },
+        runId: ++runId,
+      });
+      return { ...run, result: await runPlan(run.deps) };
+    },
+    async applyFor(event, payload, options = {}) {
+      const run = modeRun({
+        github,
+        event,
+        payload,
+        ...(options.sha ? { sha: options.sha } : {}),
+        ...(options.ref ? { ref: options.ref } : {}),
+        inputs: { ...atlassianInputs(sandbox), ...options.inputs },
+        runId: ++runId,
+      });
+      return { ...run, result: await runApply(run.deps) };
+    },
+    planFileOf(pr) {
+      const pull = github.pull(pr);
+      const base = github.files(pull.baseRef);
+      // The plan files the PR adds or changes (earlier applied plans stay on the base branch).
+      const entries = Object.entries(github.files(github.headSha(pull))).filter(
+        ([p, text]) => /^plans\/[^/]+\.json$/.test(p) && base[p] !== text,
+      );
+      if (entries.length !== 1) throw new Error(`PR #${pr} holds ${entries.length} plan files`);
+      return { path: entries[0][0], text: entries[0][1] };
+    },
+    close: () => github.close(),
   };
 }
