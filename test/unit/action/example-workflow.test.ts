@@ -56,6 +56,8 @@ describe('the example workflow', () => {
       'dry-run',
       'mode',
       'plan-file',
+      'restore-accounts',
+      'restore-plan-id',
     ]);
     expect(on.pull_request.paths).toEqual(['policies/**', 'plans/**']);
     expect(on.push).toEqual({ branches: ['main'], paths: ['plans/**'] });
