@@ -2,8 +2,9 @@
  * The action's restore dispatch (SPEC §9, §7 `workflow_dispatch`): a plan id (and optionally
  * account ids) in, a restore plan out, built from what git keeps — every audit CSV of that
  * plan's applies on the audit branch, and the applied plan file on the default branch (merging
- * the plan PR put it there). The caller commits `planFileText` on the plan branch and opens the
- * restore PR with `title` and `markdown`; merging it after review applies it like any plan.
+ * the plan PR put it there). The caller (`src/action/restore.ts`) commits `planFileText` on the
+ * restore branch `<plan-branch>-restore` and opens the restore PR; merging it after review
+ * applies it like any plan.
  */
 import { InputError } from '../errors.js';
 import { PLAN_ID_PATTERN } from '../plan/plan-schema.js';
