@@ -15,14 +15,15 @@ import {
 import { bareGroupId } from './accounts.js';
 import { describeResource, type EvaluationContext } from './context.js';
 import { compareText } from './order.js';
+import { SmallMap } from './small-map.js';
 
 const SEATS = new Set(SEAT_ROLES);
 
 /** A user's role assignments, by resource id. */
-export type RolesByResource = ReadonlyMap<string, UserResourceRoles>;
+export type RolesByResource = Pick<SmallMap<UserResourceRoles>, 'get' | 'values'>;
 
-export function indexRoles(roles: readonly UserResourceRoles[]): Map<string, UserResourceRoles> {
-  const byResource = new Map<string, UserResourceRoles>();
+export function indexRoles(roles: readonly UserResourceRoles[]): SmallMap<UserResourceRoles> {
+  const byResource = new SmallMap<UserResourceRoles>();
   for (const entry of roles) {
     const known = byResource.get(entry.resourceId);
     // Two entries for one resource (several directories): keep both lists of roles.
@@ -66,9 +67,9 @@ export function groupNamesOf(ctx: EvaluationContext, user: SnapshotUser): string
   const names: string[] = [];
   for (const id of user.groupIds) {
     const group = ctx.groupsById.get(bareGroupId(id));
-    if (group) names.push(group.name);
+    if (group && !names.includes(group.name)) names.push(group.name);
   }
-  return [...new Set(names)].sort(compareText);
+  return names.length > 1 ? names.sort(compareText) : names;
 }
 
 export function analyseAccess(
@@ -79,18 +80,19 @@ export function analyseAccess(
 ): AccessPath {
   const entry = roles.get(resource.id);
   const seatRoles = (entry?.roles ?? []).filter((r) => SEATS.has(r.role));
-  const directRoles = [
-    ...new Set(seatRoles.filter((r) => r.methods.includes('direct')).map((r) => r.role)),
-  ].sort(compareText);
+  const directRoles: string[] = [];
+  for (const r of seatRoles) {
+    if (r.methods.includes('direct') && !directRoles.includes(r.role)) directRoles.push(r.role);
+  }
+  directRoles.sort(compareText);
   const viaGroup = seatRoles.some((r) => r.methods.includes('group_direct'));
-  const grantingGroups = [
-    ...new Map(
-      user.groupIds
-        .map((id) => ctx.groupsById.get(bareGroupId(id)))
-        .filter((g): g is Group => g !== undefined && grantsSeatOn(g, resource.id))
-        .map((g) => [bareGroupId(g.id), g] as const),
-    ).values(),
-  ].sort(byNameThenId);
+  const grantingGroups: Group[] = [];
+  for (const id of user.groupIds) {
+    const group = ctx.groupsById.get(bareGroupId(id));
+    if (group && !grantingGroups.includes(group) && grantsSeatOn(group, resource.id))
+      grantingGroups.push(group);
+  }
+  grantingGroups.sort(byNameThenId);
   const directoryId =
     entry?.directoryId ?? grantingGroups[0]?.directoryId ?? firstDirectoryOf(user);
 
@@ -155,35 +157,39 @@ export function collateralOf(
   resource: Resource,
   grantingGroups: readonly Group[],
   roles: RolesByResource,
-  removedForUser: ReadonlySet<string>,
+  removedForUser: readonly string[],
 ): string[] {
   const found: string[] = [];
+  const add = (text: string) => {
+    if (!found.includes(text)) found.push(text);
+  };
   for (const group of grantingGroups) {
-    const assignments = [...group.roleAssignments].sort((a, b) =>
-      compareText(a.resourceId, b.resourceId),
-    );
-    for (const ra of assignments) {
+    // Role assignments are sorted by resource id when the context is built.
+    for (const ra of group.roleAssignments) {
       const held = roles.get(ra.resourceId);
       if (!held || held.roles.length === 0) continue;
       if (ra.resourceId === resource.id) {
-        const heldRoles = new Set(held.roles.map((r) => r.role));
-        const others = [...new Set(ra.roles.filter((r) => !SEATS.has(r) && heldRoles.has(r)))].sort(
-          compareText,
-        );
+        const others = ra.roles
+          .filter(
+            (r, i) =>
+              !SEATS.has(r) && ra.roles.indexOf(r) === i && held.roles.some((h) => h.role === r),
+          )
+          .sort(compareText);
         if (others.length > 0) {
-          found.push(
+          add(
             `group "${group.name}" also grants ${others.join(', ')} on ${describeResource(resource)}`,
           );
         }
         continue;
       }
-      if (removedForUser.has(ra.resourceId)) continue;
+      if (removedForUser.includes(ra.resourceId)) continue;
       const other = ctx.resourcesById.get(ra.resourceId);
-      const what = other ? describeResource(other) : `${ra.product} (${ra.resourceId})`;
-      found.push(`group "${group.name}" also grants ${what}`);
+      add(
+        `group "${group.name}" also grants ${other ? describeResource(other) : `${ra.product} (${ra.resourceId})`}`,
+      );
     }
   }
-  return [...new Set(found)];
+  return found;
 }
 
 const HOLDING_METHODS = ['direct', 'group_direct'];

@@ -11,6 +11,8 @@ import type { EvaluationContext } from './context.js';
 import { DAY_MS, isoDay, parseInstant, wholeDays } from './time.js';
 
 export const LICENCE_START_UNKNOWN = 'licence start unknown (first run)';
+const NO_NOTES: readonly string[] = Object.freeze([]);
+const START_UNKNOWN_NOTES: readonly string[] = Object.freeze([LICENCE_START_UNKNOWN]);
 
 export interface SeatFacts {
   /** `none`: no entry for the resource; `untimed`: an entry without a usable timestamp. */
@@ -25,7 +27,24 @@ export interface SeatFacts {
 }
 
 export function hasMatchingActivity(user: SnapshotUser, resource: Resource): boolean {
-  return user.productAccess.some((entry) => entry.id === resource.id);
+  for (const entry of user.productAccess) if (entry.id === resource.id) return true;
+  return false;
+}
+
+/**
+ * The latest activity on exactly this resource, without allocating (it runs for every licensed
+ * seat): null when there is no entry, NaN when no entry has a usable timestamp.
+ */
+export function latestActivityMs(user: SnapshotUser, resource: Resource): number | null {
+  let found = false;
+  let latest = NaN;
+  for (const entry of user.productAccess) {
+    if (entry.id !== resource.id) continue;
+    found = true;
+    const ms = parseInstant(entry.lastActive);
+    if (ms !== null && !(ms <= latest)) latest = ms;
+  }
+  return found ? latest : null;
 }
 
 export function seatFacts(
@@ -76,10 +95,14 @@ export interface Eligible {
   kind: 'eligible';
   /** Whole days since max(lastActive, licensedSince). */
   inactiveDays: number;
-  reason: string;
-  notes: string[];
+  notes: readonly string[];
   /** Never-active users are picked first by keepAtMost. */
   neverActive: boolean;
+  /** What the reason sentence needs; it is written only for users who get an action. */
+  rule: Rule;
+  label: 'threshold' | 'floor';
+  /** licensedSince when it, not lastActive, started the inactivity; else null. */
+  countedFromLicenceMs: number | null;
 }
 
 export type Judgement =
@@ -90,14 +113,19 @@ export type Judgement =
   /** Never active, and the rule leaves never-active users alone. */
   | { kind: 'not-considered' };
 
-function lagText(ctx: EvaluationContext): string {
-  const hours = ctx.policy.limits.activityLagHours;
-  return hours > 0 ? ` + ${hours} h activity lag` : '';
-}
-
 export function thresholdMs(ctx: EvaluationContext, rule: Rule): number {
   return rule.inactiveDays * DAY_MS + ctx.lagMs;
 }
+
+const NOT_CONSIDERED: Judgement = Object.freeze({ kind: 'not-considered' });
+const UNTIMED: Judgement = Object.freeze({
+  kind: 'unknown',
+  reason: 'the activity entry for this product has no timestamp',
+});
+const START_UNKNOWN: Judgement = Object.freeze({
+  kind: 'unknown',
+  reason: 'never active, and the licence start is unknown (no state yet and no addedToOrg)',
+});
 
 /**
  * Inactive N days: `now − max(lastActive, licensedSince) ≥ N × 24 h + lag`. Never active:
@@ -110,40 +138,53 @@ export function judge(
   facts: SeatFacts,
   label: 'threshold' | 'floor' = 'threshold',
 ): Judgement {
-  if (facts.activity === 'untimed') {
-    return { kind: 'unknown', reason: 'the activity entry for this product has no timestamp' };
-  }
-  const notes = facts.sinceUncertain ? [LICENCE_START_UNKNOWN] : [];
+  if (facts.activity === 'untimed') return UNTIMED;
+  const notes = facts.sinceUncertain ? START_UNKNOWN_NOTES : NO_NOTES;
   if (facts.activity === 'none') {
-    if (!rule.neverActive.include) return { kind: 'not-considered' };
-    if (facts.licensedSinceMs === null) {
-      return {
-        kind: 'unknown',
-        reason: 'never active, and the licence start is unknown (no state yet and no addedToOrg)',
-      };
-    }
+    if (!rule.neverActive.include) return NOT_CONSIDERED;
+    if (facts.licensedSinceMs === null) return START_UNKNOWN;
     const due = facts.licensedSinceMs + rule.neverActive.graceDays * DAY_MS + ctx.lagMs;
     if (ctx.nowMs < due) return { kind: 'not-yet', eligibleAtMs: due };
     return {
       kind: 'eligible',
       inactiveDays: wholeDays(ctx.nowMs - facts.licensedSinceMs),
-      reason: `never active; licensed since ${isoDay(facts.licensedSinceMs)} (grace ${rule.neverActive.graceDays} days)`,
       notes,
       neverActive: true,
+      rule,
+      label,
+      countedFromLicenceMs: facts.licensedSinceMs,
     };
   }
 
   const lastActiveMs = facts.lastActiveMs!;
   const sinceMs = facts.licensedSinceMs;
-  if (sinceMs === null && !notes.includes(LICENCE_START_UNKNOWN)) notes.push(LICENCE_START_UNKNOWN);
   const reference = sinceMs === null ? lastActiveMs : Math.max(lastActiveMs, sinceMs);
   const due = reference + thresholdMs(ctx, rule);
   if (ctx.nowMs < due) return { kind: 'not-yet', eligibleAtMs: due };
-  const days = wholeDays(ctx.nowMs - reference);
-  const limit = `${label} ${rule.inactiveDays}${lagText(ctx)}`;
-  const reason =
-    sinceMs !== null && sinceMs > lastActiveMs
-      ? `not active since licensed on ${isoDay(sinceMs)}: inactive ${days} days (${limit})`
-      : `inactive ${days} days (${limit})`;
-  return { kind: 'eligible', inactiveDays: days, reason, notes, neverActive: false };
+  return {
+    kind: 'eligible',
+    inactiveDays: wholeDays(ctx.nowMs - reference),
+    // Without a licence start, lastActive alone decided: say so.
+    notes: sinceMs === null ? START_UNKNOWN_NOTES : notes,
+    neverActive: false,
+    rule,
+    label,
+    countedFromLicenceMs: sinceMs !== null && sinceMs > lastActiveMs ? sinceMs : null,
+  };
+}
+
+/**
+ * One plain sentence: "inactive 41 days (threshold 30 + 24 h activity lag)", "never active;
+ * licensed since 2026-09-01 (grace 30 days)".
+ */
+export function reasonOf(ctx: EvaluationContext, eligible: Eligible): string {
+  const { rule, inactiveDays, countedFromLicenceMs } = eligible;
+  if (eligible.neverActive) {
+    return `never active; licensed since ${isoDay(countedFromLicenceMs!)} (grace ${rule.neverActive.graceDays} days)`;
+  }
+  const hours = ctx.policy.limits.activityLagHours;
+  const limit = `${eligible.label} ${rule.inactiveDays}${hours > 0 ? ` + ${hours} h activity lag` : ''}`;
+  return countedFromLicenceMs !== null
+    ? `not active since licensed on ${isoDay(countedFromLicenceMs)}: inactive ${inactiveDays} days (${limit})`
+    : `inactive ${inactiveDays} days (${limit})`;
 }

@@ -97,8 +97,15 @@ export function buildContext(
 
   const groupsById = new Map<string, Group>();
   const groupIdsByName = new Map<string, string[]>();
-  for (const group of snapshot.groups) {
-    const id = bareGroupId(group.id);
+  for (const snapshotGroup of snapshot.groups) {
+    const id = bareGroupId(snapshotGroup.id);
+    // Role assignments in a fixed order, so that notes naming them never depend on input order.
+    const group: Group = {
+      ...snapshotGroup,
+      roleAssignments: [...snapshotGroup.roleAssignments].sort((a, b) =>
+        compareText(a.resourceId, b.resourceId),
+      ),
+    };
     groupsById.set(id, group);
     const key = group.name.toLowerCase();
     const ids = groupIdsByName.get(key) ?? [];
@@ -110,12 +117,15 @@ export function buildContext(
   const serviceAccountIds = new Set(snapshot.serviceAccountIds);
   const licensedByResource = new Map<string, SnapshotUser[]>();
   const nonPersonByResource = new Map<string, SnapshotUser[]>();
-  const seen = new Set<string>();
+  const exclusions = new ExclusionMatcher(
+    policy,
+    snapshot,
+    isoDay(nowMs),
+    groupIdsByName,
+    serviceAccountIds,
+  );
   for (const user of snapshot.users) {
-    if (seen.has(user.accountId)) {
-      throw new Error(`the snapshot lists account ${user.accountId} twice`);
-    }
-    seen.add(user.accountId);
+    exclusions.observe(user);
     if (user.licensedOn.length === 0 || !isActiveMember(user)) continue;
     const target = isPerson(user, serviceAccountIds) ? licensedByResource : nonPersonByResource;
     const resourceIds = user.licensedOn.length > 1 ? new Set(user.licensedOn) : user.licensedOn;
@@ -126,9 +136,19 @@ export function buildContext(
       else target.set(resourceId, [user]);
     }
   }
+  // Sorted by account id, so that nothing depends on the snapshot's order; an account listed
+  // twice would be acted on twice, and shows up here as neighbours.
   const byAccountId = (a: SnapshotUser, b: SnapshotUser) => compareText(a.accountId, b.accountId);
-  for (const users of licensedByResource.values()) users.sort(byAccountId);
-  for (const users of nonPersonByResource.values()) users.sort(byAccountId);
+  for (const lists of [licensedByResource, nonPersonByResource]) {
+    for (const users of lists.values()) {
+      users.sort(byAccountId);
+      for (let i = 1; i < users.length; i++) {
+        if (users[i].accountId === users[i - 1].accountId) {
+          throw new Error(`the snapshot lists account ${users[i].accountId} twice`);
+        }
+      }
+    }
+  }
 
   const scopes = policy.rules.map((rule): CompiledScope => {
     const scope = rule.scope;
@@ -174,13 +194,7 @@ export function buildContext(
     groupIdsByName,
     licensedByResource,
     nonPersonByResource,
-    exclusions: new ExclusionMatcher(
-      policy,
-      snapshot,
-      isoDay(nowMs),
-      groupIdsByName,
-      serviceAccountIds,
-    ),
+    exclusions,
     inScope,
   };
 }

@@ -12,7 +12,13 @@
  *   4. keepAtMost, per product+site, counting the seats left after the `planned` removals.
  */
 import { licenceKey, type ActionStatus, type BlockReason, type Operation } from '../plan/types.js';
-import type { Resource, SnapshotUser, UserResourceRoles } from '../snapshot/types.js';
+import {
+  SEAT_ROLES,
+  type Group,
+  type Resource,
+  type SnapshotUser,
+  type UserResourceRoles,
+} from '../snapshot/types.js';
 import {
   analyseAccess,
   collateralOf,
@@ -24,6 +30,7 @@ import {
 import {
   hasMatchingActivity,
   judge,
+  latestActivityMs,
   seatFacts,
   thresholdMs,
   type Eligible,
@@ -37,6 +44,7 @@ import {
 } from './context.js';
 import type { ExclusionHit } from './exclusions.js';
 import { compareNumber, compareText } from './order.js';
+import { SmallMap } from './small-map.js';
 import { DAY_MS, parseInstant } from './time.js';
 
 /** Where role assignments and API-token use come from: the snapshot, or a prediction. */
@@ -87,12 +95,14 @@ export interface Draft {
 
 interface UserWork {
   user: SnapshotUser;
-  roles: Map<string, UserResourceRoles>;
+  roles: SmallMap<UserResourceRoles>;
   adminHit: ExclusionHit | null;
   /** Eligible seats by resource id. */
-  seats: Map<string, SeatMatch>;
-  removals: Map<string, Draft>;
-  suspensions: Map<string, Draft>;
+  seats: SmallMap<SeatMatch>;
+  /** Removals by resource id. */
+  removals: SmallMap<Draft>;
+  /** Suspensions by directory id. */
+  suspensions: SmallMap<Draft>;
 }
 
 export interface ResourceOutcome {
@@ -152,9 +162,11 @@ export interface Decision {
 const byIndex = (a: RuleRef, b: RuleRef) => compareNumber(a.index, b.index);
 
 function unionRules(...lists: RuleRef[][]): RuleRef[] {
-  const byId = new Map<number, RuleRef>();
-  for (const list of lists) for (const ref of list) byId.set(ref.index, ref);
-  return [...byId.values()].sort(byIndex);
+  const union: RuleRef[] = [];
+  for (const list of lists) {
+    for (const ref of list) if (!union.some((r) => r.index === ref.index)) union.push(ref);
+  }
+  return union.sort(byIndex);
 }
 
 export function decide(ctx: EvaluationContext, access: AccessReader): Decision {
@@ -165,6 +177,8 @@ export function decide(ctx: EvaluationContext, access: AccessReader): Decision {
   const upcomingSeats: UpcomingSeat[] = [];
   const tokenKept = new Map<string, TokenKeptSeat[]>();
   const works = new Map<string, UserWork>();
+  /** Facts of the seats the threshold pass looked at, for resources with a keepAtMost rule. */
+  const factsByResource = new Map<string, Array<SeatFacts | undefined>>();
   const shortfalls: CapacityShortfall[] = [];
   const { limits } = ctx.policy;
 
@@ -228,9 +242,9 @@ export function decide(ctx: EvaluationContext, access: AccessReader): Decision {
         user,
         roles: indexRoles(roles),
         adminHit: ctx.exclusions.matchRoles(roles),
-        seats: new Map(),
-        removals: new Map(),
-        suspensions: new Map(),
+        seats: new SmallMap(),
+        removals: new SmallMap(),
+        suspensions: new SmallMap(),
       };
       works.set(user.accountId, work);
     }
@@ -243,6 +257,7 @@ export function decide(ctx: EvaluationContext, access: AccessReader): Decision {
     const holders = ctx.licensedByResource.get(resource.id) ?? [];
     let covered = 0;
     for (const user of holders) if (hasMatchingActivity(user, resource)) covered += 1;
+    const quietAfter = quietAfterMs(ctx, refs);
     const outcome: ResourceOutcome = {
       resource,
       licensed: holders.length,
@@ -257,27 +272,44 @@ export function decide(ctx: EvaluationContext, access: AccessReader): Decision {
       continue;
     }
 
-    for (const user of holders) {
+    // keepAtMost walks these seats again later: keep their facts (aligned with `holders`).
+    const keptFacts: Array<SeatFacts | undefined> | null = refs.some(
+      (r) => r.rule.keepAtMost !== undefined,
+    )
+      ? new Array<SeatFacts | undefined>(holders.length)
+      : null;
+    if (keptFacts) factsByResource.set(resource.id, keptFacts);
+    for (let index = 0; index < holders.length; index++) {
+      const user = holders[index];
+      // Most seats are in use: active too recently for any rule to match or warn, skip them
+      // before building anything (NaN, an entry without timestamp, is not skipped).
+      const latest = latestActivityMs(user, resource);
+      if (latest !== null && latest > quietAfter) continue;
       const facts = seatFacts(ctx, user, resource);
-      const matches: RuleMatch[] = [];
+      if (keptFacts) keptFacts[index] = facts;
+      let matches: RuleMatch[] | null = null;
       let unknown: string | null = null;
-      let soonest: { ref: RuleRef; eligibleAtMs: number } | null = null;
-      for (const ref of refs) {
+      let soonestRef: RuleRef | null = null;
+      let soonestAtMs = Infinity;
+      for (let r = 0; r < refs.length; r++) {
+        const ref = refs[r];
         if (!ctx.inScope(ref, user)) continue;
         const capacity = ref.rule.keepAtMost !== undefined;
         const judgement = judge(ctx, ref.rule, facts, capacity ? 'floor' : 'threshold');
         if (judgement.kind === 'unknown') unknown ??= judgement.reason;
         if (capacity) continue;
         if (judgement.kind === 'eligible') {
-          matches.push({ ref, judgement });
+          (matches ??= []).push({ ref, judgement });
         } else if (judgement.kind === 'not-yet') {
           const eligibleAtMs = upcomingAt(ctx, ref, user, judgement.eligibleAtMs);
           const within = eligibleAtMs - ctx.nowMs <= ref.rule.noticeDays * DAY_MS;
-          if (within && (!soonest || eligibleAtMs < soonest.eligibleAtMs))
-            soonest = { ref, eligibleAtMs };
+          if (within && eligibleAtMs < soonestAtMs) {
+            soonestRef = ref;
+            soonestAtMs = eligibleAtMs;
+          }
         }
       }
-      if (matches.length > 0) {
+      if (matches) {
         const hit = ctx.exclusions.match(user);
         if (hit) {
           protect(
@@ -292,13 +324,13 @@ export function decide(ctx: EvaluationContext, access: AccessReader): Decision {
         if (kept.length > 0) candidates.push({ user, resource, facts, matches: kept });
       } else if (unknown !== null) {
         if (!ctx.exclusions.match(user)) unknownSeats.push({ user, resource, reason: unknown });
-      } else if (soonest) {
+      } else if (soonestRef) {
         if (!ctx.exclusions.match(user)) {
           upcomingSeats.push({
             user,
             resource,
-            ref: soonest.ref,
-            eligibleAtMs: soonest.eligibleAtMs,
+            ref: soonestRef,
+            eligibleAtMs: soonestAtMs,
             lastActive: facts.lastActive,
           });
         }
@@ -341,7 +373,7 @@ export function decide(ctx: EvaluationContext, access: AccessReader): Decision {
   );
   for (const work of orderedWorks) {
     const seats = [...work.seats.values()].sort((a, b) => compareResources(a.resource, b.resource));
-    const suspendSeats = new Map<string, SeatMatch[]>();
+    let suspendSeats: SmallMap<SeatMatch[]> | null = null;
     for (const seat of seats) {
       const removeMatches = seat.matches.filter((m) => m.ref.rule.action !== 'suspend');
       if (removeMatches.length > 0) {
@@ -349,13 +381,14 @@ export function decide(ctx: EvaluationContext, access: AccessReader): Decision {
       }
       if (removeMatches.length < seat.matches.length) {
         const directoryId = directoryOfSeat(work, seat);
+        suspendSeats ??= new SmallMap();
         const list = suspendSeats.get(directoryId) ?? [];
         list.push(seat);
         suspendSeats.set(directoryId, list);
       }
     }
-    for (const directoryId of [...suspendSeats.keys()].sort(compareText)) {
-      const draft = suspensionDraft(ctx, work, directoryId, suspendSeats.get(directoryId)!, '');
+    for (const directoryId of [...(suspendSeats?.keys() ?? [])].sort(compareText)) {
+      const draft = suspensionDraft(ctx, work, directoryId, suspendSeats!.get(directoryId)!, '');
       commitSuspension(work, draft);
     }
     // 3. Collateral against everything this plan removes for the user.
@@ -364,20 +397,36 @@ export function decide(ctx: EvaluationContext, access: AccessReader): Decision {
 
   // 4. keepAtMost, after the threshold rules of the same product+site.
   const plannedOn = new Map<string, number>();
-  const actedOn = new Set<string>();
+  /** Account ids with an action, per resource id. */
+  const actedOn = new Map<string, Set<string>>();
+  const countOn = (resourceId: string, delta: number) =>
+    plannedOn.set(resourceId, (plannedOn.get(resourceId) ?? 0) + delta);
   const countPlanned = (draft: Draft, delta = 1) => {
     if (draft.status !== 'planned') return;
-    for (const resourceId of draft.removes ?? [draft.resource.id]) {
-      plannedOn.set(resourceId, (plannedOn.get(resourceId) ?? 0) + delta);
+    if (draft.removes) for (const resourceId of draft.removes) countOn(resourceId, delta);
+    else countOn(draft.resource.id, delta);
+  };
+  const actOn = (resourceId: string, accountId: string) => {
+    if (!factsByResource.has(resourceId)) return;
+    let accounts = actedOn.get(resourceId);
+    if (!accounts) {
+      accounts = new Set();
+      actedOn.set(resourceId, accounts);
     }
+    accounts.add(accountId);
   };
   const markActed = (draft: Draft) => {
-    actedOn.add(licenceKey(draft.user.accountId, draft.resource.id));
-    for (const resourceId of draft.removes ?? [])
-      actedOn.add(licenceKey(draft.user.accountId, resourceId));
+    actOn(draft.resource.id, draft.user.accountId);
+    if (draft.removes)
+      for (const resourceId of draft.removes) actOn(resourceId, draft.user.accountId);
   };
+
   for (const work of orderedWorks) {
-    for (const draft of [...work.removals.values(), ...work.suspensions.values()]) {
+    for (const draft of work.removals.values()) {
+      countPlanned(draft);
+      markActed(draft);
+    }
+    for (const draft of work.suspensions.values()) {
       countPlanned(draft);
       markActed(draft);
     }
@@ -395,7 +444,14 @@ export function decide(ctx: EvaluationContext, access: AccessReader): Decision {
       if (remaining <= target) continue;
       const suffix = `; picked to keep at most ${target} seats`;
       const passedOver = new Map<ActionStatus, number>();
-      for (const pick of capacityPool(ctx, resource, ref, actedOn)) {
+      const pool = capacityPool(
+        ctx,
+        resource,
+        ref,
+        actedOn,
+        factsByResource.get(resource.id) ?? [],
+      );
+      for (const pick of pool) {
         if (remaining <= target) break;
         const { user } = pick;
         const hit = ctx.exclusions.match(user);
@@ -463,6 +519,20 @@ export function decide(ctx: EvaluationContext, access: AccessReader): Decision {
     tokenKept,
     shortfalls,
   };
+}
+
+/**
+ * The instant after which activity makes a user neither eligible nor upcoming under any rule on a
+ * resource: eligibility needs `now − lastActive ≥ threshold`, a notice needs
+ * `lastActive + threshold ≤ now + noticeDays` (licensedSince and API tokens only push it later).
+ */
+function quietAfterMs(ctx: EvaluationContext, refs: readonly RuleRef[]): number {
+  let quietAfter = -Infinity;
+  for (const { rule } of refs) {
+    const notice = rule.keepAtMost === undefined ? rule.noticeDays * DAY_MS : 0;
+    quietAfter = Math.max(quietAfter, ctx.nowMs + notice - thresholdMs(ctx, rule));
+  }
+  return quietAfter;
 }
 
 /** When a not-yet-eligible user crosses the threshold, pushed back by known API-token use. */
@@ -650,16 +720,16 @@ function commitSuspension(work: UserWork, draft: Draft): Draft[] {
   return folded;
 }
 
-function removedFor(work: UserWork): Set<string> {
-  const removed = new Set<string>();
+/** Resources this plan removes for the user: removals not skipped, and planned suspensions. */
+function removedFor(work: UserWork): string[] {
+  const removed: string[] = [];
   for (const draft of work.removals.values()) {
     if (draft.baseStatus !== 'needs-review' && draft.status !== 'skipped-collateral') {
-      removed.add(draft.resource.id);
+      removed.push(draft.resource.id);
     }
   }
   for (const draft of work.suspensions.values()) {
-    if (draft.status === 'planned')
-      for (const resourceId of draft.removes ?? []) removed.add(resourceId);
+    if (draft.status === 'planned') removed.push(...(draft.removes ?? []));
   }
   return removed;
 }
@@ -672,12 +742,29 @@ function collateralNotes(collateral: string[], allowed: boolean): string[] {
   );
 }
 
+/** True unless the group grants exactly one seat role on one resource, which is never collateral. */
+function grantsMoreThanOneSeat(group: Group): boolean {
+  const [only, ...others] = group.roleAssignments;
+  return (
+    others.length > 0 ||
+    (only !== undefined && only.roles.some((role) => !SEAT_ROLES.includes(role)))
+  );
+}
+
 /**
  * Two passes: every removal is decided first, then each is checked for collateral against the
  * full set of the user's removals. A removal skipped for collateral no longer covers its
  * resource, which can make another collateral: repeat until nothing changes (the set only shrinks).
  */
 function settleCollateral(ctx: EvaluationContext, work: UserWork): void {
+  // Most users are in default groups that grant one seat and nothing else: nothing to check.
+  if (
+    !work.removals
+      .values()
+      .some((draft) => draft.access?.grantingGroups.some(grantsMoreThanOneSeat))
+  ) {
+    return;
+  }
   const drafts = [...work.removals.values()].sort((a, b) =>
     compareResources(a.resource, b.resource),
   );
@@ -719,6 +806,9 @@ interface PoolEntry {
   user: SnapshotUser;
   facts: SeatFacts;
   match: RuleMatch;
+  /** Never active first; within each group, the oldest instant first. */
+  group: number;
+  instant: number;
 }
 
 /**
@@ -729,22 +819,31 @@ function capacityPool(
   ctx: EvaluationContext,
   resource: Resource,
   ref: RuleRef,
-  actedOn: ReadonlySet<string>,
+  actedOn: ReadonlyMap<string, ReadonlySet<string>>,
+  /** From the threshold pass; a seat it skipped was active too recently for any rule. */
+  factsOf: ReadonlyArray<SeatFacts | undefined>,
 ): PoolEntry[] {
   const pool: PoolEntry[] = [];
-  for (const user of ctx.licensedByResource.get(resource.id) ?? []) {
-    if (actedOn.has(licenceKey(user.accountId, resource.id)) || !ctx.inScope(ref, user)) continue;
-    const facts = seatFacts(ctx, user, resource);
+  const acted = actedOn.get(resource.id);
+  const holders = ctx.licensedByResource.get(resource.id) ?? [];
+  for (let index = 0; index < holders.length; index++) {
+    const facts = factsOf[index];
+    const user = holders[index];
+    if (!facts || acted?.has(user.accountId) || !ctx.inScope(ref, user)) continue;
     const judgement = judge(ctx, ref.rule, facts, 'floor');
     if (judgement.kind !== 'eligible') continue;
-    pool.push({ user, facts, match: { ref, judgement } });
+    pool.push({
+      user,
+      facts,
+      match: { ref, judgement },
+      group: judgement.neverActive ? 0 : 1,
+      instant: judgement.neverActive ? facts.licensedSinceMs! : facts.lastActiveMs!,
+    });
   }
-  const orderKey = (e: PoolEntry) =>
-    e.match.judgement.neverActive ? e.facts.licensedSinceMs! : e.facts.lastActiveMs!;
   return pool.sort(
     (a, b) =>
-      Number(b.match.judgement.neverActive) - Number(a.match.judgement.neverActive) ||
-      compareNumber(orderKey(a), orderKey(b)) ||
+      a.group - b.group ||
+      compareNumber(a.instant, b.instant) ||
       compareText(a.user.accountId, b.user.accountId),
   );
 }

@@ -7,11 +7,12 @@ import type { Policy, SourceLocation } from '../policy/types.js';
 import {
   ADMIN_PLATFORM_ROLES,
   PRODUCT_ADMIN_ROLE,
+  SERVICE_ACCOUNT_EMAIL_DOMAIN,
   type Snapshot,
   type SnapshotUser,
   type UserResourceRoles,
 } from '../snapshot/types.js';
-import { bareGroupId, emailDomainOf, isServiceAccount } from './accounts.js';
+import { bareGroupId, emailDomainOf } from './accounts.js';
 
 export type ExclusionKind =
   'admin' | 'serviceAccount' | 'accountType' | 'account' | 'group' | 'emailDomain' | 'emailHidden';
@@ -32,6 +33,15 @@ interface Listed {
 }
 
 const ADMIN_ROLES = new Set([...ADMIN_PLATFORM_ROLES, PRODUCT_ADMIN_ROLE]);
+const ADMIN_HIT: ExclusionHit = Object.freeze({ kind: 'admin', reason: 'admin' });
+const SERVICE_ACCOUNT_HIT: ExclusionHit = Object.freeze({
+  kind: 'serviceAccount',
+  reason: 'service account',
+});
+const EMAIL_HIDDEN_HIT: ExclusionHit = Object.freeze({
+  kind: 'emailHidden',
+  reason: 'email hidden',
+});
 
 function at(source: SourceLocation): string {
   return `${source.file}:${source.line}:${source.column}`;
@@ -126,7 +136,7 @@ export class ExclusionMatcher {
   matchRoles(roles: readonly UserResourceRoles[]): ExclusionHit | null {
     if (!this.policy.exclude.admins) return null;
     const admin = roles.some((entry) => entry.roles.some((r) => ADMIN_ROLES.has(r.role)));
-    return admin ? { kind: 'admin', reason: 'admin' } : null;
+    return admin ? ADMIN_HIT : null;
   }
 
   private compute(user: SnapshotUser): ExclusionHit | null {
@@ -135,55 +145,75 @@ export class ExclusionMatcher {
       exclude.admins &&
       (this.adminIds.has(user.accountId) || user.platformRoles.some((r) => ADMIN_ROLES.has(r)))
     ) {
-      return { kind: 'admin', reason: 'admin' };
+      return ADMIN_HIT;
     }
+    const email = user.email === null ? null : user.email.toLowerCase();
+    const domain = email === null ? null : email.slice(email.lastIndexOf('@') + 1);
     if (exclude.serviceAccounts) {
-      if (isServiceAccount(user, this.serviceAccountIds)) {
-        return { kind: 'serviceAccount', reason: 'service account' };
+      if (this.serviceAccountIds.has(user.accountId) || domain === SERVICE_ACCOUNT_EMAIL_DOMAIN) {
+        return SERVICE_ACCOUNT_HIT;
       }
       if (user.accountType !== 'atlassian') {
         return { kind: 'accountType', reason: `account type ${user.accountType}` };
       }
     }
-    const listed = this.firstListed(user);
-    if (listed) return { kind: listed.kind, reason: listed.reason };
-    // Safety: with a hidden email a domain exclusion cannot be checked, so it must not be bypassed.
-    if (user.email === null && this.byDomain.size > 0) {
-      return { kind: 'emailHidden', reason: 'email hidden' };
-    }
-    return null;
-  }
-
-  private firstListed(user: SnapshotUser): Listed | undefined {
     let first: Listed | undefined;
     const consider = (entry: Listed | undefined) => {
       if (entry && (!first || entry.order < first.order)) first = entry;
     };
     consider(this.byAccountId.get(user.accountId));
-    if (user.email !== null) consider(this.byEmail.get(user.email.toLowerCase()));
-    for (const id of user.groupIds) consider(this.byGroupId.get(bareGroupId(id)));
-    const domain = emailDomainOf(user.email);
+    if (email !== null) consider(this.byEmail.get(email));
+    if (this.byGroupId.size > 0)
+      for (const id of user.groupIds) consider(this.byGroupId.get(bareGroupId(id)));
     if (domain !== null) consider(this.byDomain.get(domain));
-    return first;
+    if (first) return { kind: first.kind, reason: first.reason };
+    // Safety: with a hidden email a domain exclusion cannot be checked, so it must not be bypassed.
+    if (email === null && this.byDomain.size > 0) return EMAIL_HIDDEN_HIT;
+    return null;
   }
 
-  /** `exclusion-expired` for each expired entry, `exclusion-unused` for live ones matching no user. */
-  warnings(users: readonly SnapshotUser[]): PlanWarning[] {
-    const used = new Set<Listed>();
-    const mark = (entry: Listed | undefined) => {
-      if (entry) used.add(entry);
-    };
-    if (this.byAccountId.size + this.byEmail.size + this.byGroupId.size + this.byDomain.size > 0) {
-      for (const user of users) {
-        mark(this.byAccountId.get(user.accountId));
-        if (user.email !== null) {
-          mark(this.byEmail.get(user.email.toLowerCase()));
-          mark(this.byDomain.get(emailDomainOf(user.email)!));
-        }
-        if (this.byGroupId.size > 0)
-          for (const id of user.groupIds) mark(this.byGroupId.get(bareGroupId(id)));
+  private readonly used = new Set<Listed>();
+  private emailLengths: ReadonlySet<number> | null = null;
+  private domainLengths: ReadonlySet<number> | null = null;
+
+  /**
+   * Notes which exclusions match this account, for `exclusion-unused`. Called once for every
+   * account of the snapshot (a million), so it lower-cases only emails whose length could match.
+   */
+  observe(user: SnapshotUser): void {
+    if (
+      this.byAccountId.size + this.byEmail.size + this.byGroupId.size + this.byDomain.size ===
+      0
+    ) {
+      return;
+    }
+    this.emailLengths ??= new Set([...this.byEmail.keys()].map((e) => e.length));
+    this.domainLengths ??= new Set([...this.byDomain.keys()].map((d) => d.length));
+    this.mark(this.byAccountId.get(user.accountId));
+    const email = user.email;
+    if (email !== null) {
+      if (this.emailLengths.has(email.length)) this.mark(this.byEmail.get(email.toLowerCase()));
+      if (this.domainLengths.has(email.length - email.lastIndexOf('@') - 1)) {
+        this.mark(this.byDomain.get(emailDomainOf(email)!));
       }
     }
+    if (this.byGroupId.size > 0) {
+      for (let g = 0; g < user.groupIds.length; g++) {
+        this.mark(this.byGroupId.get(bareGroupId(user.groupIds[g])));
+      }
+    }
+  }
+
+  private mark(entry: Listed | undefined): void {
+    if (entry) this.used.add(entry);
+  }
+
+  /**
+   * `exclusion-expired` for each expired entry, `exclusion-unused` for live ones that matched no
+   * account passed to `observe`.
+   */
+  warnings(): PlanWarning[] {
+    const used = this.used;
     const warnings: PlanWarning[] = [];
     for (const entry of this.listed) {
       if (this.isExpired(entry)) {

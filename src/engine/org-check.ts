@@ -58,14 +58,27 @@ export function checkPolicyAgainstOrg(policy: Policy, snapshot: Snapshot): Polic
     );
   }
 
-  const emails = new Set<string>();
-  const accountIds = new Set<string>();
-  for (const user of snapshot.users) {
-    accountIds.add(user.accountId);
-    if (user.email) emails.add(user.email.toLowerCase());
+  // One pass over the users, looking only for the accounts the policy names (orgs have a
+  // million accounts; the policy names a handful).
+  const wantedEmails = new Set<string>();
+  const wantedIds = new Set<string>();
+  for (const account of policy.exclude.accounts) {
+    if (account.email !== undefined) wantedEmails.add(account.email.toLowerCase());
+    if (account.accountId !== undefined) wantedIds.add(account.accountId);
+  }
+  const foundEmails = new Set<string>();
+  const foundIds = new Set<string>();
+  if (wantedEmails.size + wantedIds.size > 0) {
+    for (const user of snapshot.users) {
+      if (wantedIds.has(user.accountId)) foundIds.add(user.accountId);
+      if (wantedEmails.size > 0 && user.email) {
+        const email = user.email.toLowerCase();
+        if (wantedEmails.has(email)) foundEmails.add(email);
+      }
+    }
   }
   for (const account of policy.exclude.accounts) {
-    if (account.email !== undefined && !emails.has(account.email.toLowerCase())) {
+    if (account.email !== undefined && !foundEmails.has(account.email.toLowerCase())) {
       problems.push(
         problemAt(
           account.source,
@@ -73,7 +86,7 @@ export function checkPolicyAgainstOrg(policy: Policy, snapshot: Snapshot): Polic
         ),
       );
     }
-    if (account.accountId !== undefined && !accountIds.has(account.accountId)) {
+    if (account.accountId !== undefined && !foundIds.has(account.accountId)) {
       problems.push(
         problemAt(
           account.source,

@@ -24,26 +24,27 @@ function copy(entry: Since): Since {
  */
 export function nextState(ctx: EvaluationContext): State {
   const previous = ctx.state?.licensedSince ?? {};
-  const entries: Array<[string, Since]> = [];
+  const licensedSince: State['licensedSince'] = {};
+  // Written in a deterministic order without sorting every key (the state of a large org has
+  // hundreds of thousands): kept entries by key, then read resources by id and accounts by id.
+  // The state file's writer sorts keys anyway.
+  const kept: string[] = [];
   for (const key in previous) {
     if (!Object.hasOwn(previous, key)) continue;
-    const resourceId = key.slice(key.indexOf(' ') + 1);
-    if (!ctx.readResourceIds.has(resourceId)) entries.push([key, copy(previous[key])]);
+    if (!ctx.readResourceIds.has(key.slice(key.indexOf(' ') + 1))) kept.push(key);
   }
+  for (const key of kept.sort(compareText)) licensedSince[key] = copy(previous[key]);
   const { fetchedAt } = ctx.snapshot;
-  for (const [resourceId, users] of ctx.licensedByResource) {
-    for (const user of users) {
+  for (const resourceId of [...ctx.licensedByResource.keys()].sort(compareText)) {
+    for (const user of ctx.licensedByResource.get(resourceId)!) {
       const key = licenceKey(user.accountId, resourceId);
       const known = Object.hasOwn(previous, key) ? previous[key] : undefined;
-      if (known) entries.push([key, copy(known)]);
+      if (known) licensedSince[key] = copy(known);
       else if (ctx.firstRun)
-        entries.push([key, { since: user.addedToOrg ?? fetchedAt, estimated: true }]);
-      else entries.push([key, { since: fetchedAt }]);
+        licensedSince[key] = { since: user.addedToOrg ?? fetchedAt, estimated: true };
+      else licensedSince[key] = { since: fetchedAt };
     }
   }
-  entries.sort(([a], [b]) => compareText(a, b));
-  const licensedSince: State['licensedSince'] = {};
-  for (const [key, entry] of entries) licensedSince[key] = entry;
   return {
     schemaVersion: STATE_SCHEMA_VERSION,
     orgId: ctx.snapshot.orgId,

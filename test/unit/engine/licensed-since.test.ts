@@ -152,7 +152,7 @@ describe('SPEC §4 State: the next run starts from what this run saw', () => {
       { accountId: 'someone', resourceId: CONFLUENCE, since: daysAgo(60) },
     ]);
     const { nextState } = evaluateFor(rulePolicy, builder, { state });
-    expect(Object.keys(nextState.licensedSince)).toEqual([
+    expect(Object.keys(nextState.licensedSince).sort()).toEqual([
       `active-1 ${JIRA}`,
       `active-2 ${JIRA}`,
       // Confluence was read (the snapshot says so) and "someone" holds no seat there: dropped.
