@@ -176,6 +176,8 @@ export function decide(ctx: EvaluationContext, access: AccessReader): Decision {
   const unknownSeats: UnknownSeat[] = [];
   const upcomingSeats: UpcomingSeat[] = [];
   const tokenKept = new Map<string, TokenKeptSeat[]>();
+  /** Seats already listed as kept by API-token use or as unread. */
+  const tokenNoted = new Set<string>();
   const works = new Map<string, UserWork>();
   /** Facts of the seats the threshold pass looked at, for resources with a keepAtMost rule. */
   const factsByResource = new Map<string, Array<SeatFacts | undefined>>();
@@ -219,6 +221,10 @@ export function decide(ctx: EvaluationContext, access: AccessReader): Decision {
       else lastUsedMs = check.lastUsedMs;
     }
     if (kept.length > 0) return kept;
+    // A seat can come up twice (a threshold rule, then keepAtMost): list it once.
+    const key = licenceKey(user.accountId, resource.id);
+    if (tokenNoted.has(key)) return kept;
+    tokenNoted.add(key);
     if (unread) {
       unknownSeats.push({
         user,

@@ -230,3 +230,30 @@ describe('SPEC §2 countApiTokenUse: for managed accounts, API-token use within 
     });
   });
 });
+
+describe('SPEC §2 countApiTokenUse with keepAtMost on the same product+site', () => {
+  it('lists a seat kept by API-token use once, though both rules looked at it', () => {
+    const builder = org({
+      integration: {
+        claimStatus: 'managed',
+        activity: { jira: daysAgo(90) },
+        apiTokenLastUsed: daysAgo(2),
+      },
+      unread: { claimStatus: 'managed', activity: { jira: daysAgo(90) } },
+    });
+    const policy = aPolicy({
+      rules: [
+        jiraRule(),
+        aRule({ id: 'jira-keep-1', product: 'jira-software', keepAtMost: 1, inactiveDays: 14 }),
+      ],
+    });
+    const { plan } = evaluateFor(policy, builder);
+    expect(plan.activityUnknown.map((u) => u.accountId)).toEqual(['unread']);
+    expect(
+      plan.warnings.filter((w) => w.code === 'api-token-activity').map((w) => w.message),
+    ).toEqual([
+      'jira-software on acme.atlassian.net: 1 user(s) not removed because they used an API token within the threshold ' +
+        '(API-token use counts as activity): integration@example.com (2 days ago, 2026-11-28)',
+    ]);
+  });
+});
