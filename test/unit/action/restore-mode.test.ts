@@ -9,7 +9,7 @@ import { countOutcomes, runApply } from '../../../src/action/apply.js';
 import { runPlan } from '../../../src/action/plan.js';
 import { runRestore } from '../../../src/action/restore.js';
 import { runValidate } from '../../../src/action/validate.js';
-import { RefusedError } from '../../../src/errors.js';
+import { InputError, RefusedError } from '../../../src/errors.js';
 import { stickyMarker } from '../../../src/github/comments.js';
 import { serializePlan } from '../../../src/plan/plan-file.js';
 import type { ApplyOutcomeEntry, Plan } from '../../../src/plan/types.js';
@@ -152,6 +152,20 @@ describe('restore mode', () => {
     expect(gh.pulls).toEqual([]);
     expect(gh.branches.has(RESTORE_BRANCH)).toBe(false);
     expect(uploads.map((u) => u.name)).toEqual([`license-policy-audit-${UNDONE}-1`]);
+  });
+
+  it('names the restore-accounts input when an account was not removed by that plan', async () => {
+    const { deps } = dispatch(
+      restorePlan(),
+      { 'restore-accounts': 'acc-9' },
+      new InputError(`--only: no applied removal of plan ${UNDONE} is recorded for acc-9`),
+    );
+    await expect(runRestore(deps)).rejects.toThrow(
+      new InputError(
+        `Input 'restore-accounts': no applied removal of plan ${UNDONE} is recorded for acc-9.`,
+      ),
+    );
+    expect(gh.pulls).toEqual([]);
   });
 
   it('opens no PR when every removal is left for a manual change', async () => {
