@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ActionIo, Pipelines } from '../../../src/action/deps.js';
+import { runPost } from '../../../src/action/post.js';
 import { run } from '../../../src/main.js';
 import { INPUT_DEFAULTS } from '../../../src/inputs.js';
 import { parseKeyValueFile } from '../../support/runner.js';
@@ -22,6 +23,8 @@ export interface MainRun {
   stdout: string;
   outputs: Record<string, string>;
   summary: string;
+  /** The GITHUB_STATE file handed to the post step. */
+  state: string;
   workspace: string;
 }
 
@@ -35,6 +38,11 @@ export async function runMain(options: {
   ref?: string;
   pipelines?: Pipelines;
   io?: ActionIo;
+  /** Extra environment (the artifact service), added last. */
+  env?: Record<string, string>;
+  runId?: number;
+  /** Also run the post step, with the state the main step saved (default false). */
+  post?: boolean;
 }): Promise<MainRun> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'lp-main-'));
   const workspace = path.join(home, 'workspace');
@@ -51,7 +59,7 @@ export async function runMain(options: {
     GITHUB_REPOSITORY: options.github.fullName,
     GITHUB_SHA: sha,
     GITHUB_REF: options.ref ?? `refs/heads/${options.github.defaultBranch}`,
-    GITHUB_RUN_ID: '4321',
+    GITHUB_RUN_ID: String(options.runId ?? 4321),
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_API_URL: options.github.url,
     GITHUB_SERVER_URL: 'https://github.com',
@@ -64,6 +72,7 @@ export async function runMain(options: {
   const inputs: Record<string, string> = { ...INPUT_DEFAULTS, ...options.inputs };
   inputs['github-token'] = inputs['github-token'].replace('${{ github.token }}', options.token);
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  Object.assign(env, options.env ?? {});
 
   const saved = { ...process.env };
   const savedExitCode = process.exitCode;
@@ -88,6 +97,15 @@ export async function runMain(options: {
       ...(options.io ? { io: options.io } : {}),
     });
     exitCode = Number(process.exitCode ?? 0);
+    if (options.post) {
+      for (const [name, value] of Object.entries(
+        parseKeyValueFile(readFileSync(env.GITHUB_STATE, 'utf8')),
+      )) {
+        process.env[`STATE_${name}`] = value;
+      }
+      (core.summary as unknown as { _filePath?: string })._filePath = undefined;
+      await runPost();
+    }
   } finally {
     process.stdout.write = write;
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
@@ -99,6 +117,7 @@ export async function runMain(options: {
     stdout: printed.join(''),
     outputs: parseKeyValueFile(readFileSync(env.GITHUB_OUTPUT, 'utf8')),
     summary: readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8'),
+    state: readFileSync(env.GITHUB_STATE, 'utf8'),
     workspace,
   };
 }
