@@ -38,6 +38,8 @@ describe('plan mode', () => {
       labels: ['license-policy'],
     });
     expect(gh.commentsOn(1).map((c) => c.body.split('\n')[0])).toEqual([stickyMarker('plan')]);
+    // The same wording as the PR title: a list-price estimate.
+    expect(gh.commentsOn(1)[0].body).toMatch(/, est\. \\\$\d[\d,]*\.\d\d\/month at list price\./);
     expect(JSON.parse(gh.readFile('license-policy/state', 'state.json')!)).toMatchObject({
       orgId: 'org-acme',
     });
