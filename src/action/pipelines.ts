@@ -13,15 +13,13 @@ import type { AuditRow } from '../audit/types.js';
 import { AuditWriter } from '../audit/writer.js';
 import { assertPolicyMatchesOrg, evaluate, findCandidates } from '../engine/index.js';
 import { finalizePlan, serializePlan } from '../plan/plan-file.js';
-import { redactFreeText } from '../plan/redact.js';
-import type { PlanBody } from '../plan/types.js';
+import { redactPlanBody } from '../plan/redact.js';
 import type { Snapshot, UserResourceRoles } from '../snapshot/types.js';
 import { loadPolicy } from '../policy/load.js';
 import { restorePlanFromBranches } from '../restore/from-branches.js';
 import { applyPlan } from '../run/apply-run.js';
 import { evaluateOrg } from '../run/plan-run.js';
 import { readSnapshotNdjson, writeSnapshotNdjson } from '../snapshot/ndjson.js';
-import type { ActionSettings } from '../inputs.js';
 import type { AtlassianConnection, Pipelines } from './deps.js';
 
 function clientFor(atlassian: AtlassianConnection, concurrency?: number): AtlassianClient {
@@ -39,47 +37,6 @@ function clientFor(atlassian: AtlassianConnection, concurrency?: number): Atlass
 function auditSink(file: string): { write: (row: AuditRow) => void; close: () => void } {
   const writer = AuditWriter.open(file);
   return { write: (row) => writer.write(row), close: () => writer.close() };
-}
-
-/**
- * What goes to git under `redact`: emails (and, with `all`, names) removed from every entry and
- * from free text, before the plan is finalized, so the digest covers the file as committed.
- */
-export function redactPlanBody(body: PlanBody, redact: ActionSettings['redact']): PlanBody {
-  if (redact === 'none') return body;
-  const names = (entries: ReadonlyArray<{ name: string | null }>) =>
-    entries.flatMap((e) => (e.name ? [e.name] : []));
-  const everyName = [
-    ...names(body.actions),
-    ...names(body.protected),
-    ...names(body.activityUnknown),
-    ...names(body.upcoming),
-  ];
-  const text = (value: string, own: string | null) =>
-    redactFreeText(value, redact, own ? [own] : []);
-  const person = <T extends { email: string | null; name: string | null }>(entry: T): T => ({
-    ...entry,
-    email: null,
-    name: redact === 'all' ? null : entry.name,
-  });
-  return {
-    ...body,
-    actions: body.actions.map((a) => ({
-      ...person(a),
-      reason: text(a.reason, a.name),
-      notes: a.notes.map((n) => text(n, a.name)),
-    })),
-    protected: body.protected.map((p) => ({ ...person(p), reason: text(p.reason, p.name) })),
-    activityUnknown: body.activityUnknown.map((p) => ({
-      ...person(p),
-      reason: text(p.reason, p.name),
-    })),
-    upcoming: body.upcoming.map(person),
-    warnings: body.warnings.map((w) => ({
-      ...w,
-      message: redactFreeText(w.message, redact, everyName),
-    })),
-  };
 }
 
 export function realPipelines(): Pipelines {

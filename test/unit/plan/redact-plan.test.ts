@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { redactPlanBody } from '../../../src/action/pipelines.js';
+import { redactPlanBody } from '../../../src/plan/redact.js';
 import { finalizePlan, serializePlan, verifyPlanDigest } from '../../../src/plan/plan-file.js';
-import { samplePlanBody } from '../plan/sample-plan.js';
+import { samplePlanBody } from './sample-plan.js';
 
 describe('the plan file committed to git under redact', () => {
   const body = samplePlanBody();
