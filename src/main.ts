@@ -11,7 +11,7 @@ import { emptyOutputs, OUTPUT_NAMES, outputValues, type ActionOutputs } from './
 import { runPlan } from './action/plan.js';
 import { runRestore } from './action/restore.js';
 import { runnerIo } from './action/runner-io.js';
-import { runValidate, type ModeResult } from './action/validate.js';
+import { annotatePolicyProblems, runValidate, type ModeResult } from './action/validate.js';
 import { InputError, PolicyError, RefusedError, messageOf } from './errors.js';
 import { readRunContext } from './github/context.js';
 import * as core from './github/core.js';
@@ -34,14 +34,7 @@ export interface RunOptions {
 
 function describeFailure(error: unknown, io: ActionIo): string {
   if (error instanceof PolicyError) {
-    for (const p of error.problems) {
-      io.error(p.message, {
-        file: p.file,
-        line: p.line,
-        column: p.column,
-        title: 'License policy',
-      });
-    }
+    annotatePolicyProblems(io, error);
     return `The policy does not match the organisation or is invalid:\n${error.message}`;
   }
   if (error instanceof InputError) return `Invalid input: ${error.message}`;

@@ -16,7 +16,7 @@ import type { Plan, State } from '../plan/types.js';
 import { loadPolicy } from '../policy/load.js';
 import { summarizePolicy } from '../policy/summary.js';
 import type { Policy } from '../policy/types.js';
-import type { ModeDeps } from './deps.js';
+import type { ActionIo, ModeDeps } from './deps.js';
 import { restoreBranchOf } from '../inputs.js';
 import {
   changedPlanFiles,
@@ -35,6 +35,13 @@ export interface ModeResult {
   failures: string[];
 }
 
+/** Each of the policy's problems as an error annotation on its file and line. */
+export function annotatePolicyProblems(io: ActionIo, error: PolicyError): void {
+  for (const p of error.problems) {
+    io.error(p.message, { file: p.file, line: p.line, column: p.column, title: 'License policy' });
+  }
+}
+
 /** Loads the policy, annotating every problem on its file and line. Null when invalid. */
 export async function loadPolicyAnnotated(
   deps: ModeDeps,
@@ -45,14 +52,7 @@ export async function loadPolicyAnnotated(
     return await loadPolicy(settings.policyPath, { displayRoot: context.workspace });
   } catch (error: unknown) {
     if (error instanceof PolicyError) {
-      for (const p of error.problems) {
-        io.error(p.message, {
-          file: p.file,
-          line: p.line,
-          column: p.column,
-          title: 'License policy',
-        });
-      }
+      annotatePolicyProblems(io, error);
       failures.push(
         `The policy in ${settings.policyPath}/ has ${error.problems.length === 1 ? '1 problem' : `${error.problems.length} problems`} (see the annotations).`,
       );
