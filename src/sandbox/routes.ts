@@ -716,6 +716,48 @@ export const ROUTES: readonly RouteDef[] = [
     },
   },
   {
+    // API Access API "Get all API tokens in an org": the user API tokens of managed accounts,
+    // org-wide (developer.atlassian.com/cloud/admin/api-access/rest/api-group-api-token/).
+    // Filters (q, status, createdAt*, lastActiveAt*) are not emulated; pages as service-accounts.
+    id: 'apiTokens.list',
+    method: 'GET',
+    template: '/admin/api-access/v1/orgs/{orgId}/api-tokens',
+    family: 'apiAccess',
+    handle: (ctx) => {
+      const r = resolveGetPage(ctx, 'apiAccess', 'apiTokens.list', 50, 100, () => ({}));
+      if (isReply(r)) return r;
+      const all = ctx.model
+        .users()
+        .filter((u) => u.claimStatus === 'managed' && u.apiTokens.length > 0)
+        .flatMap((u) => u.apiTokens.map((t) => ({ user: u, token: t })));
+      const page = paginate(all, r.offset, r.limit, r.hash);
+      const links: Record<string, string> = {};
+      if (page.links.next) links.next = page.links.next;
+      if (page.links.prev) links.prev = page.links.prev;
+      return json({
+        data: page.items.map(({ user, token }) => {
+          const item: Record<string, unknown> = {
+            id: token.id,
+            label: token.label,
+            status: 'ALLOWED',
+            createdAt: new Date(token.createdAt).toISOString(),
+            user: {
+              id: user.accountId,
+              orgId: ctx.model.orgId,
+              name: user.name,
+              ...(user.email === null ? {} : { email: user.email }),
+            },
+          };
+          if (token.expiry !== null) item.expiresAt = new Date(token.expiry).toISOString();
+          if (token.lastAccess !== null)
+            item.lastActiveAt = new Date(token.lastAccess).toISOString();
+          return item;
+        }),
+        links,
+      });
+    },
+  },
+  {
     id: 'user.apiTokens',
     method: 'GET',
     template: '/users/{account_id}/manage/api-tokens',

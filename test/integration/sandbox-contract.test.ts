@@ -49,6 +49,8 @@ const KNOWN_DEVIATIONS: Array<{ route: string; path: RegExp; keyword: string; wh
  * Routes the specs do not describe, validated against a schema of our own instead:
  * - serviceAccounts.list lives in the API Access API, whose OpenAPI file is not saved; the
  *   schema below is transcribed from its reference page (API.md §6), fields optional as shown.
+ * - apiTokens.list ("Get all API tokens in an org", the same API), likewise from its reference
+ *   page (developer.atlassian.com/cloud/admin/api-access/rest/api-group-api-token/).
  * Notes that concern no body, so nothing to validate:
  * - user.roles.assign/revoke declare `userId` as `format: uuid`, but account ids are 24-hex or
  *   `712020:<uuid>` (API.md §1.3); the sandbox accepts real ids, as Atlassian does.
@@ -82,6 +84,44 @@ const SERVICE_ACCOUNT_PAGE = {
   },
 };
 const validateServiceAccounts = new Ajv({ allErrors: true }).compile(SERVICE_ACCOUNT_PAGE);
+const API_TOKEN_PAGE = {
+  type: 'object',
+  required: ['data'],
+  properties: {
+    links: {
+      type: 'object',
+      properties: { self: { type: 'string' }, next: { type: 'string' }, prev: { type: 'string' } },
+    },
+    data: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'user'],
+        properties: {
+          id: { type: 'string' },
+          label: { type: 'string' },
+          status: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+          expiresAt: { type: 'string', format: 'date-time' },
+          lastActiveAt: { type: 'string', format: 'date-time' },
+          user: {
+            type: 'object',
+            required: ['id'],
+            properties: {
+              id: { type: 'string' },
+              orgId: { type: 'string' },
+              name: { type: 'string' },
+              email: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+const validateApiTokens = new Ajv({ allErrors: true, validateFormats: false }).compile(
+  API_TOKEN_PAGE,
+);
 
 let sandbox: RunningSandbox;
 let base: string;
@@ -148,6 +188,13 @@ async function call(
         valid: true,
         errors: [],
       });
+    }
+  } else if (routeId === 'apiTokens.list') {
+    if (res.status === 200) {
+      expect({
+        valid: validateApiTokens(parsed),
+        errors: validateApiTokens.errors ?? [],
+      }).toEqual({ valid: true, errors: [] });
     }
   } else {
     const template = templateOf(routeId);
@@ -530,6 +577,29 @@ describe('sandbox contract: service accounts and API tokens', () => {
     const items = (r.body as { items: Array<{ atlassianId: string; email: string }> }).items;
     expect(items.length).toBe(sandbox.org.serviceAccounts().length);
     expect(items.every((i) => i.email.endsWith('@serviceaccount.atlassian.com'))).toBe(true);
+  });
+
+  it('lists every API token of managed accounts, org-wide, page by page (API Access API)', async () => {
+    const listed: Array<{ id: string; user: { id: string } }> = [];
+    let path = `${base}/api-access/v1/orgs/${sandbox.orgId}/api-tokens`;
+    for (;;) {
+      const r = await call('GET', path);
+      expect(r.status).toBe(200);
+      const page = r.body as {
+        data: Array<{ id: string; user: { id: string } }>;
+        links: { next?: string };
+      };
+      listed.push(...page.data);
+      if (!page.links.next) break;
+      path = `${base}/api-access/v1/orgs/${sandbox.orgId}/api-tokens?cursor=${encodeURIComponent(page.links.next)}`;
+    }
+    const expected = sandbox.org
+      .users()
+      .filter((u) => u.claimStatus === 'managed')
+      .flatMap((u) => u.apiTokens.map((t) => `${u.accountId} ${t.id}`))
+      .sort();
+    expect(expected.length).toBeGreaterThan(50);
+    expect(listed.map((t) => `${t.user.id} ${t.id}`).sort()).toEqual(expected);
   });
 
   it('returns the API tokens of a managed account, 403 for an unmanaged one, 404 for an unknown one', async () => {
