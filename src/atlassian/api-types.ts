@@ -269,3 +269,23 @@ export interface ApiToken {
   expiry?: string;
   lastAccess?: string | null;
 }
+
+/**
+ * An item of the API Access API's "Get all API tokens in an org"
+ * (`GET /admin/api-access/v1/orgs/{orgId}/api-tokens`): a user API token of a managed account.
+ */
+export interface OrgApiToken {
+  id?: string;
+  label?: string;
+  status?: string;
+  createdAt?: string;
+  expiresAt?: string;
+  lastActiveAt?: string | null;
+  /** The token's owner; `id` is the Atlassian account id. */
+  user?: { id?: string; orgId?: string; name?: string; email?: string };
+}
+
+export interface OrgApiTokenPage {
+  data?: OrgApiToken[];
+  links?: PageLinks;
+}

@@ -17,6 +17,8 @@ import type {
   GroupRoleAssignmentPage,
   GroupSearchFilter,
   GroupSearchPage,
+  OrgApiToken,
+  OrgApiTokenPage,
   OrgResponse,
   RoleAssignmentFilter,
   ServiceAccountPage,
@@ -210,6 +212,22 @@ export class AtlassianClient {
       {},
       options,
       (page) => page.items,
+      false,
+    );
+  }
+
+  /**
+   * Every user API token of the org's managed accounts, with its owner and last use (API Access
+   * API, "Get all API tokens in an org"; scope `read:tokens:admin`). The page size is left to
+   * Atlassian, which documents no `limit` for it.
+   */
+  listOrgApiTokens(options: ReadOptions = {}): AsyncGenerator<OrgApiToken[]> {
+    return this.getPages<OrgApiToken, OrgApiTokenPage>(
+      `/admin/api-access/v1/orgs/${this.org}/api-tokens`,
+      'GET /admin/api-access/v1/orgs/{orgId}/api-tokens',
+      {},
+      options,
+      (page) => page.data,
       false,
     );
   }

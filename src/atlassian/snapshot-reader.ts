@@ -547,7 +547,68 @@ export interface ApiTokenUse {
   warnings: string[];
 }
 
-/** When each (managed) account last used an API token. */
+/**
+ * Pages an org-wide token listing took (at least, when it was given up), per client: a cost hint,
+ * never data, that spares a later, smaller read a listing it cannot afford.
+ */
+const listingPages = new WeakMap<AtlassianClient, number>();
+
+/** Below this many accounts, reading each is cheap and says more (403 for an unmanaged one). */
+const TOKEN_LISTING_MIN_ACCOUNTS = 20;
+
+type TokenListing =
+  | { kind: 'complete'; latest: Map<string, string | null>; pages: number }
+  | { kind: 'too-long' }
+  | { kind: 'unavailable'; status: number };
+
+/**
+ * The last use of every managed account's API tokens, from the org-wide listing, if it ends
+ * within `maxPages` pages (one more is requested before a longer listing is given up).
+ */
+async function listTokenUse(
+  client: AtlassianClient,
+  maxPages: number,
+  signal?: AbortSignal,
+): Promise<TokenListing> {
+  const latest = new Map<string, string | null>();
+  let pages = 0;
+  try {
+    for await (const page of client.listOrgApiTokens({ signal })) {
+      // A page beyond the budget: the listing costs more than the reads it would replace.
+      if (pages === maxPages) {
+        listingPages.set(client, pages + 1);
+        return { kind: 'too-long' };
+      }
+      pages += 1;
+      for (const token of page) {
+        const owner = token.user?.id;
+        if (!owner) continue;
+        const known = latest.get(owner) ?? null;
+        const at = token.lastActiveAt ?? null;
+        latest.set(
+          owner,
+          at && (known === null || Date.parse(at) > Date.parse(known)) ? at : known,
+        );
+      }
+    }
+  } catch (e: unknown) {
+    if (e instanceof AtlassianApiError && (e.status === 403 || e.status === 404)) {
+      return { kind: 'unavailable', status: e.status };
+    }
+    throw e;
+  }
+  listingPages.set(client, pages);
+  return { kind: 'complete', latest, pages };
+}
+
+/**
+ * When each (managed) account last used an API token.
+ *
+ * For many accounts, one org-wide listing of the managed accounts' tokens (API Access API) costs
+ * a few pages where reading each account costs a request each: it is read first, and used when
+ * it ends within half the requests it replaces; an account it does not list has no token. When
+ * it is longer, or the key may not read it, each account is read (User management API).
+ */
 export async function readApiTokenUse(
   client: AtlassianClient,
   accountIds: readonly string[],
@@ -556,6 +617,26 @@ export async function readApiTokenUse(
   const unique = [...new Set(accountIds)].sort();
   const lastUsed: Record<string, string | null> = {};
   const unavailable: string[] = [];
+  const warnings: string[] = [];
+  const maxPages = Math.floor(unique.length / 2);
+  const knownPages = listingPages.get(client);
+  const worthListing =
+    unique.length >= TOKEN_LISTING_MIN_ACCOUNTS &&
+    (knownPages === undefined || knownPages <= maxPages);
+  if (worthListing) {
+    const listing = await listTokenUse(client, maxPages, options.signal);
+    if (listing.kind === 'complete') {
+      for (const accountId of unique) lastUsed[accountId] = listing.latest.get(accountId) ?? null;
+      return { lastUsed, unavailable, warnings };
+    }
+    // 404: an API without the listing; 403: a key without the scope, which deserves a word.
+    if (listing.kind === 'unavailable' && listing.status === 403) {
+      warnings.push(
+        `The API Access API's token listing answered ${listing.status} (it needs the read:tokens:admin ` +
+          `scope); API-token use was read account by account.`,
+      );
+    }
+  }
   const concurrency = options.concurrency ?? client.http.concurrency;
   const results = await mapConcurrent(unique, concurrency, async (accountId) => {
     try {
@@ -582,7 +663,6 @@ export async function readApiTokenUse(
       if (result?.status === 403) forbidden += 1;
     }
   });
-  const warnings: string[] = [];
   if (forbidden > 0) {
     warnings.push(
       `API token use could not be read for ${forbidden} account(s) (403): the user management API needs ` +
