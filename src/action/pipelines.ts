@@ -11,10 +11,12 @@ import { DEFAULT_CONCURRENCY } from '../atlassian/http.js';
 import { auditRow, auditTimestamp, planAuditRows } from '../audit/rows.js';
 import type { AuditRow } from '../audit/types.js';
 import { AuditWriter } from '../audit/writer.js';
+import { predictRoles } from '../engine/access-path.js';
+import { buildContext, type EvaluationContext } from '../engine/context.js';
 import { assertPolicyMatchesOrg, evaluate, findCandidates } from '../engine/index.js';
 import { finalizePlan, serializePlan } from '../plan/plan-file.js';
 import { redactPlanBody } from '../plan/redact.js';
-import type { Snapshot, UserResourceRoles } from '../snapshot/types.js';
+import type { Snapshot } from '../snapshot/types.js';
 import { loadPolicy } from '../policy/load.js';
 import { restorePlanFromBranches } from '../restore/from-branches.js';
 import { applyPlan } from '../run/apply-run.js';
@@ -37,6 +39,24 @@ function clientFor(atlassian: AtlassianConnection, concurrency?: number): Atlass
 function auditSink(file: string): { write: (row: AuditRow) => void; close: () => void } {
   const writer = AuditWriter.open(file);
   return { write: (row) => writer.write(row), close: () => writer.close() };
+}
+
+/**
+ * For a preview only: the role assignments of accounts the snapshot did not read, as the engine
+ * predicts them while it looks for candidates (`predictRoles`: their groups' grants and, for a
+ * seat no group explains, a direct grant). The next plan run reads them for real; the preview
+ * comment says it is computed from the snapshot.
+ */
+function inferRoles(
+  snapshot: Snapshot,
+  context: EvaluationContext,
+  accountIds: readonly string[],
+): void {
+  const users = new Map(snapshot.users.map((u) => [u.accountId, u]));
+  for (const accountId of accountIds) {
+    const user = users.get(accountId);
+    snapshot.userRoles[accountId] = user ? predictRoles(context, user) : [];
+  }
 }
 
 export function realPipelines(): Pipelines {
@@ -195,7 +215,7 @@ export function realPipelines(): Pipelines {
           (id) => !Object.hasOwn(snapshot.apiTokenLastUsed, id) && !unavailable.has(id),
         );
         if (missingRoles.length === 0 && missingTokens.length === 0) break;
-        inferRoles(snapshot, missingRoles);
+        inferRoles(snapshot, buildContext(policy, snapshot, input.state, input.now), missingRoles);
         if (missingTokens.length > 0) {
           snapshot.apiTokenUnavailable = [...unavailable, ...missingTokens].sort();
         }
@@ -210,54 +230,4 @@ export function realPipelines(): Pipelines {
       return finalizePlan(evaluation.plan);
     },
   };
-}
-
-/**
- * For a preview only: the role assignments of accounts the snapshot did not read, inferred from
- * their groups' grants (`group_direct`) and, for a seat no group explains, a direct grant. The
- * next plan run reads them for real; the preview comment says it is computed from the snapshot.
- */
-export function inferRoles(snapshot: Snapshot, accountIds: readonly string[]): void {
-  const groups = new Map(snapshot.groups.map((g) => [g.id, g]));
-  const resources = new Map(snapshot.resources.map((r) => [r.id, r]));
-  const users = new Map(snapshot.users.map((u) => [u.accountId, u]));
-  for (const accountId of accountIds) {
-    const user = users.get(accountId);
-    const byResource = new Map<string, UserResourceRoles>();
-    const add = (
-      resourceId: string,
-      product: string,
-      directoryId: string | null,
-      role: string,
-      method: string,
-    ) => {
-      let entry = byResource.get(resourceId);
-      if (!entry)
-        byResource.set(resourceId, (entry = { resourceId, product, directoryId, roles: [] }));
-      const known = entry.roles.find((r) => r.role === role);
-      if (!known) entry.roles.push({ role, methods: [method] });
-      else if (!known.methods.includes(method)) known.methods.push(method);
-    };
-    for (const groupId of user?.groupIds ?? []) {
-      const group = groups.get(groupId.replace(/^ari:cloud:identity::group\//, ''));
-      for (const ra of group?.roleAssignments ?? []) {
-        for (const role of ra.roles)
-          add(ra.resourceId, ra.product, group!.directoryId, role, 'group_direct');
-      }
-    }
-    for (const resourceId of user?.licensedOn ?? []) {
-      const seat = byResource
-        .get(resourceId)
-        ?.roles.some((r) => r.role === 'atlassian/user' || r.role === 'atlassian/admin');
-      if (!seat)
-        add(
-          resourceId,
-          resources.get(resourceId)?.product ?? '',
-          user?.directoryIds[0] ?? null,
-          'atlassian/user',
-          'direct',
-        );
-    }
-    snapshot.userRoles[accountId] = [...byResource.values()];
-  }
 }
