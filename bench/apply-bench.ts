@@ -2,7 +2,7 @@
  * Benchmark `apply`: applying a reviewed plan of ~2,000 removals (fresh evaluation, writes and
  * verification included) through a sandbox limited to 6,000 requests a minute, in real time.
  *
- * The org is the sandbox org of SPEC §10 at 87,300 accounts, and the policy
+ * The org is the sandbox org of SPEC §10 at 87,600 accounts, and the policy
  * `bench/policies/apply-2000/` (the example policy with Confluence by a 30-day threshold and the
  * limits raised), which plans about 2,000 removals. The plan is made first on an unlimited
  * server; the apply then runs through a second server on the same org, with 50 ms latency and
@@ -22,7 +22,7 @@ import type { PlannerArgs, PlannerReport } from './planner.js';
 
 const buildDir = path.dirname(new URL(import.meta.url).pathname);
 const envelope = startEnvelope('apply');
-const USERS = 87_300;
+const USERS = 87_600;
 const POLICY_DIR = 'bench/policies/apply-2000';
 const LIMITED: Required<Pick<ServerBehaviour, 'latencyMs' | 'rateLimit'>> = {
   latencyMs: 50,

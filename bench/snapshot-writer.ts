@@ -34,7 +34,13 @@ import type {
 import { report, since } from './lib/measure.js';
 
 export interface SnapshotWriterArgs {
+  /** Every account of the org. */
   file: string;
+  /**
+   * The same org as `plan` would read it: only the accounts holding a governed seat, and the
+   * accounts the policy names (the product never reads the others).
+   */
+  seatHoldersFile: string;
   /** ISO time the activity is relative to (the evaluation's `now`). */
   now: string;
   /** Default 1,000,000. */
@@ -44,6 +50,10 @@ export interface SnapshotWriterArgs {
 export interface SnapshotWriterReport {
   file: string;
   bytes: number;
+  seatHoldersFile: string;
+  seatHoldersBytes: number;
+  /** User records in the seat-holders file. */
+  seatHolders: number;
   accounts: number;
   licensedEntries: number;
   licensedPeople: number;
@@ -189,10 +199,9 @@ for (let n = 0; n < accounts; n++) {
   for (const r of held) {
     const at = lastActive(n, r.id.length + (r.product === 'confluence' ? 17 : 0));
     if (at === null) {
-      // Never active: half of them are new (still within the grace period).
+      // Never active (no entry, as Atlassian reports it): half of them are new, still within
+      // the grace period.
       if (mix(n, 5) % 2 === 0) addedToOrg = nowMs - (mix(n, 6) % (30 * DAY));
-      productAccess.push({ id: r.id, key: r.product, lastActive: null });
-      if (mix(n, 8) % 2 === 0) productAccess.pop(); // some never-active users have no entry at all
       candidate = true;
     } else {
       productAccess.push({ id: r.id, key: r.product, lastActive: iso(at) });
@@ -280,10 +289,16 @@ const snapshot: Snapshot = {
   warnings: [],
 };
 await writeSnapshotNdjson(snapshot, args.file);
+const CEO = 'ceo@acme.example';
+const seatHolders = users.filter((u) => u.licensedOn.length > 0 || u.email === CEO);
+await writeSnapshotNdjson({ ...snapshot, users: seatHolders }, args.seatHoldersFile);
 
 const result: SnapshotWriterReport = {
   file: args.file,
   bytes: statSync(args.file).size,
+  seatHoldersFile: args.seatHoldersFile,
+  seatHoldersBytes: statSync(args.seatHoldersFile).size,
+  seatHolders: seatHolders.length,
   accounts: users.length,
   licensedEntries,
   licensedPeople,

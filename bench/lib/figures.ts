@@ -44,7 +44,10 @@ export interface ApplyResult extends ResultEnvelope {
 
 export interface EvaluateResult extends ResultEnvelope {
   snapshot: SnapshotWriterReport;
-  evaluation: EvaluatorReport;
+  /** The snapshot with every account of the org (1,000,000 user records). */
+  everyAccount: EvaluatorReport;
+  /** The snapshot `plan` writes for that org: seat holders and named accounts. */
+  seatHolders: EvaluatorReport;
 }
 
 export const ROUTES = {
@@ -58,6 +61,7 @@ export const ROUTES = {
   directories: 'GET /admin/v2/orgs/{orgId}/directories',
   serviceAccounts: 'GET /admin/api-access/v1/orgs/{orgId}/service-accounts',
   apiTokens: 'GET /users/{account_id}/manage/api-tokens',
+  orgApiTokens: 'GET /admin/api-access/v1/orgs/{orgId}/api-tokens',
   lastActive: 'GET /admin/v1/orgs/{orgId}/directory/users/{accountId}/last-active-dates',
 } as const;
 
@@ -72,7 +76,10 @@ export interface ApiMinimum {
   /** Workspace listing pages. */
   workspaceReads: number;
   total: number;
-  /** Not in issue 6's formula: one API-token read per managed candidate (`countApiTokenUse`). */
+  /**
+   * Not in issue 6's formula: the reads of API-token use the example policy asks for
+   * (`countApiTokenUse`): the org-wide token listing's pages, or one read per managed candidate.
+   */
   apiTokenReads: number;
 }
 
@@ -88,7 +95,7 @@ export function apiMinimum(run: PlannerReport): ApiMinimum {
     groupReads,
     workspaceReads,
     total: licensedPages + roleReads + groupReads + workspaceReads,
-    apiTokenReads: by[ROUTES.apiTokens] ?? 0,
+    apiTokenReads: (by[ROUTES.apiTokens] ?? 0) + (by[ROUTES.orgApiTokens] ?? 0),
   };
 }
 
@@ -118,9 +125,15 @@ export function overhead(run: PlannerReport, min: ApiMinimum): Array<[string, nu
       'role-assignment reads beyond one per candidate',
     ],
     [
+      ROUTES.orgApiTokens,
+      by[ROUTES.orgApiTokens] ?? 0,
+      'API-token use of the managed candidates (countApiTokenUse, on by default): the org-wide ' +
+        'token listing, page by page',
+    ],
+    [
       ROUTES.apiTokens,
-      min.apiTokenReads,
-      'one API-token read per managed candidate (countApiTokenUse, on by default)',
+      by[ROUTES.apiTokens] ?? 0,
+      'API-token use read account by account (only when the listing is refused or too long)',
     ],
   ];
 }
@@ -142,7 +155,6 @@ export interface PlanFigures {
   requests: number;
   requestsNoTokens: number;
   ratioToMinimum: number;
-  ratioToMinimumWithTokens: number;
   ratioNoTokensToMinimum: number;
   baselineScale: number;
   baselineProjectedRequests: number;
@@ -171,7 +183,6 @@ export function planFigures(r: PlanResult): PlanFigures {
     requests,
     requestsNoTokens: ours65000NoTokens.client.requests,
     ratioToMinimum: requests / min.total,
-    ratioToMinimumWithTokens: requests / (min.total + min.apiTokenReads),
     ratioNoTokensToMinimum: ours65000NoTokens.client.requests / minNoTokens.total,
     baselineScale: scale,
     baselineProjectedRequests: projectedRequests,
@@ -221,12 +232,6 @@ export function targets(
         target: '≤ 1.1 × API minimum (issue 6 formula)',
         figure: `${fmt(f.requests)} / ${fmt(f.min.total)} = ${fmt(f.ratioToMinimum, 2)}×`,
         met: f.ratioToMinimum <= 1.1,
-      },
-      {
-        what: '… counting the API-token reads the policy asks for in the minimum',
-        target: '≤ 1.1 × (minimum + API-token reads)',
-        figure: `${fmt(f.requests)} / ${fmt(f.min.total + f.min.apiTokenReads)} = ${fmt(f.ratioToMinimumWithTokens, 2)}×`,
-        met: f.ratioToMinimumWithTokens <= 1.1,
       },
       {
         what: '… same org, rules with countApiTokenUse: false (variant)',
@@ -290,21 +295,26 @@ export function targets(
     );
   }
   if (evaluate) {
-    const e = evaluate.evaluation;
-    out.push(
-      {
-        what: `Evaluate a streamed NDJSON snapshot of ${fmt(e.users)} accounts, ${fmt(e.licensedEntries)} licensed entries`,
-        target: '≤ 5 s',
-        figure: seconds(e.totalMs),
-        met: e.totalMs <= 5_000,
-      },
-      {
-        what: '… peak RSS',
-        target: '≤ 1.5 GB',
-        figure: `${fmt(e.peakRssMb)} MB`,
-        met: e.peakRssMb <= 1_536,
-      },
-    );
+    const cases: Array<[string, EvaluatorReport]> = [
+      ['every account', evaluate.everyAccount],
+      ['seat holders, as plan writes it', evaluate.seatHolders],
+    ];
+    for (const [label, e] of cases) {
+      out.push(
+        {
+          what: `Evaluate the NDJSON snapshot of a 1,000,000-account org, 450,000 licensed entries: ${label} (${fmt(e.users)} user records)`,
+          target: '≤ 5 s',
+          figure: `${seconds(e.totalMs)} (CPU ${seconds(e.cpuMs)})`,
+          met: e.totalMs <= 5_000,
+        },
+        {
+          what: '… peak RSS',
+          target: '≤ 1.5 GB',
+          figure: `${fmt(e.peakRssMb)} MB`,
+          met: e.peakRssMb <= 1_536,
+        },
+      );
+    }
   }
   return out;
 }
