@@ -19,13 +19,33 @@ export function isActiveMember(user: SnapshotUser): boolean {
   return user.accountStatus === 'active' && user.membershipStatus === 'active';
 }
 
+const SERVICE_SUFFIX = `@${SERVICE_ACCOUNT_EMAIL_DOMAIN}`;
+
+export function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
+}
+
+/** `text` ends with `suffix` (lower-case ASCII) in any case; runs for a million accounts, so no copies. */
+function endsWithFolded(text: string, suffix: string): boolean {
+  if (!isAscii(text)) return text.toLowerCase().endsWith(suffix);
+  const offset = text.length - suffix.length;
+  if (offset < 0) return false;
+  for (let i = 0; i < suffix.length; i++) {
+    let c = text.charCodeAt(offset + i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== suffix.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 export function isServiceAccount(
   user: SnapshotUser,
   serviceAccountIds: ReadonlySet<string>,
 ): boolean {
   return (
     serviceAccountIds.has(user.accountId) ||
-    emailDomainOf(user.email) === SERVICE_ACCOUNT_EMAIL_DOMAIN
+    (user.email !== null && endsWithFolded(user.email, SERVICE_SUFFIX))
   );
 }
 

@@ -5,7 +5,7 @@
  * key (spelt differently across APIs), never the site id alone (Jira, JSM and Confluence share it).
  */
 import type { Rule } from '../policy/types.js';
-import type { Resource, SnapshotUser } from '../snapshot/types.js';
+import type { ProductActivity, Resource, SnapshotUser } from '../snapshot/types.js';
 import { licenceKey } from '../plan/types.js';
 import type { EvaluationContext } from './context.js';
 import { DAY_MS, isoDay, parseInstant, wholeDays } from './time.js';
@@ -26,53 +26,65 @@ export interface SeatFacts {
   sinceUncertain: boolean;
 }
 
-export function hasMatchingActivity(user: SnapshotUser, resource: Resource): boolean {
-  for (const entry of user.productAccess) if (entry.id === resource.id) return true;
-  return false;
-}
+/** `ActivityScan.latestMs` of a seat with no activity entry for the resource. */
+export const NO_ENTRY = -Infinity;
 
 /**
- * The latest activity on exactly this resource, without allocating (it runs for every licensed
- * seat): null when there is no entry, NaN when no entry has a usable timestamp.
+ * The activity of every licensed seat of one resource, in one pass and without allocating per
+ * seat (it runs for every licensed seat): per holder, the latest timestamp of the entries whose
+ * id is exactly the resource's ARI (`NO_ENTRY` without an entry, NaN when no entry has a usable
+ * timestamp) and that entry; and how many holders have an entry (the coverage guard).
  */
-export function latestActivityMs(user: SnapshotUser, resource: Resource): number | null {
-  let found = false;
-  let latest = NaN;
-  for (const entry of user.productAccess) {
-    if (entry.id !== resource.id) continue;
-    found = true;
-    const ms = parseInstant(entry.lastActive);
-    if (ms !== null && !(ms <= latest)) latest = ms;
-  }
-  return found ? latest : null;
+export interface ActivityScan {
+  latestMs: Float64Array;
+  latestEntry: Array<ProductActivity | undefined>;
+  covered: number;
 }
 
+export function scanActivity(holders: readonly SnapshotUser[], resource: Resource): ActivityScan {
+  const latestMs = new Float64Array(holders.length);
+  const latestEntry = new Array<ProductActivity | undefined>(holders.length);
+  const id = resource.id;
+  let covered = 0;
+  for (let i = 0; i < holders.length; i++) {
+    const entries = holders[i].productAccess;
+    let found = false;
+    let latest = NaN;
+    let best: ProductActivity | undefined;
+    for (let e = 0; e < entries.length; e++) {
+      const entry = entries[e];
+      if (entry.id !== id) continue;
+      found = true;
+      const ms = parseInstant(entry.lastActive);
+      // Duplicate entries (should not happen): the latest wins whatever their order.
+      if (ms !== null && !(ms <= latest)) {
+        latest = ms;
+        best = entry;
+      }
+    }
+    if (found) covered += 1;
+    latestMs[i] = found ? latest : NO_ENTRY;
+    latestEntry[i] = best;
+  }
+  return { latestMs, latestEntry, covered };
+}
+
+/** A seat's facts from its activity scan, its state entry or the fallbacks of SPEC §3. */
 export function seatFacts(
   ctx: EvaluationContext,
   user: SnapshotUser,
   resource: Resource,
+  latestMs: number,
+  latestEntry: ProductActivity | undefined,
 ): SeatFacts {
-  let activity: SeatFacts['activity'] = 'none';
-  let lastActive: string | null = null;
-  let lastActiveMs: number | null = null;
-  for (const entry of user.productAccess) {
-    if (entry.id !== resource.id) continue;
-    const ms = parseInstant(entry.lastActive);
-    if (ms === null) {
-      if (activity === 'none') activity = 'untimed';
-      continue;
-    }
-    // Duplicate entries (should not happen): the latest wins whatever their order.
-    if (lastActiveMs === null || ms > lastActiveMs) {
-      activity = 'timed';
-      lastActive = entry.lastActive;
-      lastActiveMs = ms;
-    }
-  }
+  const activity: SeatFacts['activity'] =
+    latestMs === NO_ENTRY ? 'none' : Number.isNaN(latestMs) ? 'untimed' : 'timed';
+  const lastActive = activity === 'timed' ? latestEntry!.lastActive : null;
+  const lastActiveMs = activity === 'timed' ? latestMs : null;
 
-  const key = licenceKey(user.accountId, resource.id);
   const states = ctx.state?.licensedSince;
-  const recorded = states && Object.hasOwn(states, key) ? states[key] : undefined;
+  // Keys always hold a space, so no key is an Object.prototype name: one lookup is enough.
+  const recorded = states ? states[licenceKey(user.accountId, resource.id)] : undefined;
   let licensedSince: string | null;
   let sinceUncertain: boolean;
   if (recorded) {

@@ -28,9 +28,8 @@ import {
   type AccessPath,
 } from './access-path.js';
 import {
-  hasMatchingActivity,
   judge,
-  latestActivityMs,
+  scanActivity,
   seatFacts,
   thresholdMs,
   type Eligible,
@@ -261,8 +260,8 @@ export function decide(ctx: EvaluationContext, access: AccessReader): Decision {
   for (const resource of ctx.governed) {
     const refs = ctx.rulesByResource.get(resource.id) ?? [];
     const holders = ctx.licensedByResource.get(resource.id) ?? [];
-    let covered = 0;
-    for (const user of holders) if (hasMatchingActivity(user, resource)) covered += 1;
+    const scan = scanActivity(holders, resource);
+    const { covered } = scan;
     const quietAfter = quietAfterMs(ctx, refs);
     const outcome: ResourceOutcome = {
       resource,
@@ -289,9 +288,9 @@ export function decide(ctx: EvaluationContext, access: AccessReader): Decision {
       const user = holders[index];
       // Most seats are in use: active too recently for any rule to match or warn, skip them
       // before building anything (NaN, an entry without timestamp, is not skipped).
-      const latest = latestActivityMs(user, resource);
-      if (latest !== null && latest > quietAfter) continue;
-      const facts = seatFacts(ctx, user, resource);
+      const latest = scan.latestMs[index];
+      if (latest > quietAfter) continue;
+      const facts = seatFacts(ctx, user, resource, latest, scan.latestEntry[index]);
       if (keptFacts) keptFacts[index] = facts;
       let matches: RuleMatch[] | null = null;
       let unknown: string | null = null;
@@ -346,8 +345,17 @@ export function decide(ctx: EvaluationContext, access: AccessReader): Decision {
     // Service and app accounts hold no billable seat and are never acted on; with
     // `exclude.serviceAccounts` the ones a rule would match are shown as protected.
     if (ctx.policy.exclude.serviceAccounts) {
-      for (const user of ctx.nonPersonByResource.get(resource.id) ?? []) {
-        const facts = seatFacts(ctx, user, resource);
+      const others = ctx.nonPersonByResource.get(resource.id) ?? [];
+      const otherScan = scanActivity(others, resource);
+      for (let index = 0; index < others.length; index++) {
+        const user = others[index];
+        const facts = seatFacts(
+          ctx,
+          user,
+          resource,
+          otherScan.latestMs[index],
+          otherScan.latestEntry[index],
+        );
         const rules = refs.filter(
           (ref) =>
             ref.rule.keepAtMost === undefined &&

@@ -40,7 +40,9 @@ function recordedRoles(
   snapshot: Snapshot,
   accountId: string,
 ): readonly UserResourceRoles[] | undefined {
-  return Object.hasOwn(snapshot.userRoles, accountId) ? snapshot.userRoles[accountId] : undefined;
+  // One lookup: an account id that names an Object.prototype member yields no array.
+  const roles = snapshot.userRoles[accountId];
+  return Array.isArray(roles) ? roles : undefined;
 }
 
 /** Epoch ms of the last token use, null for never, undefined when not read (or unreadable). */

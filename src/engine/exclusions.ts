@@ -7,12 +7,11 @@ import type { Policy, SourceLocation } from '../policy/types.js';
 import {
   ADMIN_PLATFORM_ROLES,
   PRODUCT_ADMIN_ROLE,
-  SERVICE_ACCOUNT_EMAIL_DOMAIN,
   type Snapshot,
   type SnapshotUser,
   type UserResourceRoles,
 } from '../snapshot/types.js';
-import { bareGroupId, emailDomainOf } from './accounts.js';
+import { bareGroupId, emailDomainOf, isAscii, isServiceAccount } from './accounts.js';
 
 export type ExclusionKind =
   'admin' | 'serviceAccount' | 'accountType' | 'account' | 'group' | 'emailDomain' | 'emailHidden';
@@ -147,10 +146,9 @@ export class ExclusionMatcher {
     ) {
       return ADMIN_HIT;
     }
-    const email = user.email === null ? null : user.email.toLowerCase();
-    const domain = email === null ? null : email.slice(email.lastIndexOf('@') + 1);
+    const email = user.email;
     if (exclude.serviceAccounts) {
-      if (this.serviceAccountIds.has(user.accountId) || domain === SERVICE_ACCOUNT_EMAIL_DOMAIN) {
+      if (isServiceAccount(user, this.serviceAccountIds)) {
         return SERVICE_ACCOUNT_HIT;
       }
       if (user.accountType !== 'atlassian') {
@@ -162,19 +160,29 @@ export class ExclusionMatcher {
       if (entry && (!first || entry.order < first.order)) first = entry;
     };
     consider(this.byAccountId.get(user.accountId));
-    if (email !== null) consider(this.byEmail.get(email));
-    if (this.byGroupId.size > 0)
+    // Lower-case (allocate) only when an exclusion of that length exists: this runs per candidate.
+    this.lengths ??= lengthsOf(this.byEmail, this.byDomain);
+    if (email !== null) {
+      // Lower-casing can change the length of non-ASCII text: then always look it up.
+      const ascii = isAscii(email);
+      if (!ascii || this.lengths.emails.has(email.length))
+        consider(this.byEmail.get(email.toLowerCase()));
+      if (!ascii || this.lengths.domains.has(email.length - email.lastIndexOf('@') - 1)) {
+        consider(this.byDomain.get(emailDomainOf(email)!));
+      }
+    }
+    if (this.byGroupId.size > 0) {
       for (const id of user.groupIds) consider(this.byGroupId.get(bareGroupId(id)));
-    if (domain !== null) consider(this.byDomain.get(domain));
+    }
     if (first) return { kind: first.kind, reason: first.reason };
     // Safety: with a hidden email a domain exclusion cannot be checked, so it must not be bypassed.
     if (email === null && this.byDomain.size > 0) return EMAIL_HIDDEN_HIT;
     return null;
   }
 
+  private lengths: { emails: ReadonlySet<number>; domains: ReadonlySet<number> } | null = null;
+
   private readonly used = new Set<Listed>();
-  private emailLengths: ReadonlySet<number> | null = null;
-  private domainLengths: ReadonlySet<number> | null = null;
 
   /**
    * Notes which exclusions match this account, for `exclusion-unused`. Called once for every
@@ -187,13 +195,14 @@ export class ExclusionMatcher {
     ) {
       return;
     }
-    this.emailLengths ??= new Set([...this.byEmail.keys()].map((e) => e.length));
-    this.domainLengths ??= new Set([...this.byDomain.keys()].map((d) => d.length));
+    this.lengths ??= lengthsOf(this.byEmail, this.byDomain);
     this.mark(this.byAccountId.get(user.accountId));
     const email = user.email;
     if (email !== null) {
-      if (this.emailLengths.has(email.length)) this.mark(this.byEmail.get(email.toLowerCase()));
-      if (this.domainLengths.has(email.length - email.lastIndexOf('@') - 1)) {
+      const ascii = isAscii(email);
+      if (!ascii || this.lengths.emails.has(email.length))
+        this.mark(this.byEmail.get(email.toLowerCase()));
+      if (!ascii || this.lengths.domains.has(email.length - email.lastIndexOf('@') - 1)) {
         this.mark(this.byDomain.get(emailDomainOf(email)!));
       }
     }
@@ -230,6 +239,16 @@ export class ExclusionMatcher {
     }
     return warnings;
   }
+}
+
+function lengthsOf(
+  byEmail: ReadonlyMap<string, unknown>,
+  byDomain: ReadonlyMap<string, unknown>,
+): { emails: ReadonlySet<number>; domains: ReadonlySet<number> } {
+  return {
+    emails: new Set([...byEmail.keys()].map((e) => e.length)),
+    domains: new Set([...byDomain.keys()].map((d) => d.length)),
+  };
 }
 
 function setFirst<K, V>(map: Map<K, V>, key: K, value: V): void {

@@ -125,6 +125,26 @@ describe('SPEC §3 Exclusions win over every rule: matched but excluded users ar
     ]);
   });
 
+  it('matches emails case-insensitively beyond ASCII (lower-casing can change the length)', () => {
+    const plan = run(
+      { inci: { email: 'İnci@Example.com' }, other: {} },
+      {
+        exclude: {
+          accounts: [
+            excludeAccount({ email: 'İnci@example.com'.toLowerCase() }, { reason: 'Named' }),
+          ],
+        },
+      },
+    );
+    expect(removed(plan)).toEqual(['other']);
+    expect(protectedAs(plan)).toEqual([['inci', 'account', 'Named']]);
+  });
+
+  it('recognises service accounts by their email domain in any case', () => {
+    const plan = run({ bot: { email: 'Bot@ServiceAccount.Atlassian.COM' } });
+    expect(protectedAs(plan)).toEqual([['bot', 'serviceAccount', 'service account']]);
+  });
+
   it('protects members of an excluded group, by name in any case', () => {
     const plan = run(
       { exempt: { groups: ['jira-users', 'license-policy-exempt'] }, other: {} },
