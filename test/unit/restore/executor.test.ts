@@ -12,7 +12,7 @@ import {
   type RestoreDecision,
   type RestoreWriter,
 } from '../../../src/restore/executor.js';
-import { DIR, JIRA, action } from './fixtures.js';
+import { CONFLUENCE, DIR, JIRA, action } from './fixtures.js';
 
 const add: Operation = {
   type: 'add-group-membership',
@@ -172,6 +172,40 @@ describe('liveRestoreExecutor', () => {
     );
     expect(missing?.outcome).toBe('unverified');
     expect(missing?.detail).toBe(`the writes were accepted but no seat is held on ${JIRA}`);
+  });
+
+  it('sends a membership that two restore actions of one account give back once, and both count it', async () => {
+    const { writer, calls } = fakeWriter({ held: [['alice']] });
+    const confluence = action('alice', [], {
+      kind: 'restore',
+      operations: [add],
+      product: 'confluence',
+      resourceId: CONFLUENCE,
+    });
+    const results = await liveRestoreExecutor(writer, noWait)(
+      [decision('alice', [add]), { action: confluence, operations: [add] }],
+      {},
+    );
+    expect(calls.filter((c) => !c.startsWith('seatsHeld'))).toEqual(['add-group-membership alice']);
+    expect(results.map((r) => [r.outcome, r.detail])).toEqual([
+      ['restored', 'verified: the seat is held again'],
+      ['restored', 'verified: the seat is held again'],
+    ]);
+  });
+
+  it('starts no further restore once recording an outcome fails', async () => {
+    const { writer, calls } = fakeWriter({ held: [['alice', 'bob', 'carol']] });
+    await expect(
+      liveRestoreExecutor(writer, { ...noWait, concurrency: 2 })(
+        [decision('alice', [add]), decision('bob', [add]), decision('carol', [add])],
+        {
+          onOperation: (a) => {
+            if (a.accountId === 'alice') throw new Error('disk full');
+          },
+        },
+      ),
+    ).rejects.toThrow('disk full');
+    expect(calls).not.toContain('add-group-membership carol');
   });
 
   it('reads again when the seat shows up late (eventual consistency), waiting through the injected sleep', async () => {
