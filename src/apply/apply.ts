@@ -22,6 +22,13 @@ import {
   type ApplyDecision,
   type ExecuteDecision,
 } from './intersect.js';
+import {
+  applyResultOf,
+  exitCodeOfResult,
+  lastAppliedAfter,
+  recordingHooks,
+  type SettledOutcome,
+} from './outcomes.js';
 import { checkPreconditions, describeBlocks, isOverridable } from './preconditions.js';
 
 /** What the plan pipeline returns for the same org now. */
@@ -67,8 +74,6 @@ export interface AppliedPlan {
   /** Actions the fresh evaluation plans that the reviewed plan does not list: never applied. */
   newSinceReview: number;
 }
-
-const FAILING_OUTCOMES = new Set(['failed', 'partial', 'unverified']);
 
 export async function applyReviewedPlan(options: ApplyReviewedPlanOptions): Promise<AppliedPlan> {
   const { plan, audit, auditContext, onProgress } = options;
@@ -131,7 +136,7 @@ export async function applyReviewedPlan(options: ApplyReviewedPlanOptions): Prom
     (a) => a.status === 'planned' && !reviewedIds.has(a.id),
   ).length;
 
-  const outcomes = new Map<string, { outcome: ApplyOutcomeEntry['outcome']; detail: string }>();
+  const outcomes = new Map<string, SettledOutcome>();
   const toExecute: ExecuteDecision[] = [];
   for (const decision of decisions) {
     if (decision.kind === 'skip') {
@@ -166,63 +171,28 @@ export async function applyReviewedPlan(options: ApplyReviewedPlanOptions): Prom
     }
   }
 
-  const verb = options.dryRun ? 'checked' : 'applied';
-  const executed = await options.executor(toExecute, {
-    onOperation: (action, result) =>
-      audit(
-        applyAuditRow(plan, auditContext, {
-          outcome: result.outcome,
-          detail: result.detail,
-          action,
-          operation: result.op,
-        }),
-      ),
-    onAction: (result) => {
-      audit(
-        applyAuditRow(plan, auditContext, {
-          outcome: result.outcome,
-          detail: result.detail,
-          action: result.action,
-        }),
-      );
-      outcomes.set(result.action.id, { outcome: result.outcome, detail: result.detail });
-    },
-    // About twenty lines for a long run, not one per action.
-    onProgress: (done, total) => {
-      if (done === total || done % Math.max(1, Math.ceil(total / 20)) === 0) {
-        onProgress?.(`actions ${verb} ${done}/${total}`);
-      }
-    },
-  });
+  const executed = await options.executor(
+    toExecute,
+    recordingHooks(
+      (fields) => audit(applyAuditRow(plan, auditContext, fields)),
+      outcomes,
+      options.dryRun ? 'checked' : 'applied',
+      onProgress,
+    ),
+  );
 
-  const entries = decisions.map((d): ApplyOutcomeEntry => {
-    const settled = outcomes.get(d.action.id) ?? {
-      outcome: 'failed' as const,
-      detail: 'no outcome was recorded',
-    };
-    return {
-      actionId: d.action.id,
-      accountId: d.action.accountId,
-      email: d.action.email,
-      name: d.action.name,
-      product: d.action.product,
-      site: d.action.site,
-      ...settled,
-    };
-  });
-  const counts: Record<string, number> = {};
-  for (const e of entries) counts[e.outcome] = (counts[e.outcome] ?? 0) + 1;
-
-  const result: ApplyResult = {
-    planId: plan.planId,
-    outcomes: entries,
-    counts,
-    dryRun: options.dryRun,
-  };
+  const result = applyResultOf(
+    plan.planId,
+    decisions.map((d) => d.action),
+    outcomes,
+    options.dryRun,
+  );
   return {
     result,
-    nextState: options.dryRun ? null : stateAfterApply(plan, fresh.nextState, decisions, entries),
-    exitCode: entries.some((e) => FAILING_OUTCOMES.has(e.outcome)) ? 1 : 0,
+    nextState: options.dryRun
+      ? null
+      : stateAfterApply(plan, fresh.nextState, decisions, result.outcomes),
+    exitCode: exitCodeOfResult(result),
     decisions,
     executed,
     newSinceReview,
@@ -251,10 +221,10 @@ function stateAfterApply(
       delete licensedSince[licenceKey(d.action.accountId, resourceId)];
     }
   }
-  const previous = freshState.lastApplied;
-  const lastApplied =
-    previous && Date.parse(previous.createdAt) > Date.parse(plan.createdAt)
-      ? previous
-      : { planId: plan.planId, createdAt: plan.createdAt };
-  return { ...freshState, orgId: plan.org.id, licensedSince, lastApplied };
+  return {
+    ...freshState,
+    orgId: plan.org.id,
+    licensedSince,
+    lastApplied: lastAppliedAfter(plan, freshState),
+  };
 }

@@ -20,14 +20,18 @@ export interface ApplyAuditContext {
   clock: () => Date;
 }
 
-interface RowFields {
+export interface ApplyRowFields {
   outcome: AuditOutcome;
   detail: string;
   action?: PlanAction;
   operation?: Operation;
 }
 
-export function applyAuditRow(plan: Plan, ctx: ApplyAuditContext, fields: RowFields): AuditRow {
+export function applyAuditRow(
+  plan: Plan,
+  ctx: ApplyAuditContext,
+  fields: ApplyRowFields,
+): AuditRow {
   const context = {
     runId: ctx.runId,
     timestamp: auditTimestamp(ctx.clock()),

@@ -12,20 +12,25 @@
  * Rows go to the audit with phase `restore` as outcomes happen; a restored seat starts a new
  * `licensedSince` in the state (the licence is new, so its inactivity is counted from now).
  */
-import { applyAuditRow } from '../apply/audit-rows.js';
+import { applyAuditRow, type ApplyRowFields } from '../apply/audit-rows.js';
 import { checkPreconditions } from '../apply/preconditions.js';
 import { resourcesOfAction } from '../apply/intersect.js';
+import {
+  applyResultOf,
+  exitCodeOfResult,
+  lastAppliedAfter,
+  recordingHooks,
+  type SettledOutcome,
+} from '../apply/outcomes.js';
 import type { AtlassianClient } from '../atlassian/client.js';
 import { bareGroupId } from '../atlassian/ids.js';
 import { readCurrentSeats } from '../atlassian/snapshot-reader.js';
-import type { AuditOutcome, AuditRow } from '../audit/types.js';
+import type { AuditRow } from '../audit/types.js';
 import { RefusedError } from '../errors.js';
 import { verifyPlanDigest } from '../plan/plan-file.js';
 import { renderApplyMarkdown } from '../plan/render-apply.js';
 import {
   licenceKey,
-  type ApplyOutcomeEntry,
-  type ApplyResult,
   type Operation,
   type Plan,
   type PlanAction,
@@ -47,8 +52,6 @@ const RESTORE_OPERATIONS: ReadonlySet<Operation['type']> = new Set([
   'assign-role',
   'restore-user',
 ]);
-
-const FAILING: ReadonlySet<string> = new Set(['failed', 'partial', 'unverified', 'needs-manual']);
 
 /** The writes and reads a restore needs, through the client's rate-limit handling. */
 export function atlassianRestoreWriter(client: AtlassianClient): RestoreWriter {
@@ -101,8 +104,7 @@ export async function applyRestorePlan(options: ApplyPlanOptions): Promise<Appli
   const policyCommit = options.policyCommit ?? null;
   const auditContext = { ...options.auditContext, policyCommit, clock };
   const audit = (row: AuditRow) => options.audit({ ...row, phase: 'restore' });
-  const rowFor = (fields: Parameters<typeof applyAuditRow>[2]) =>
-    audit(applyAuditRow(plan, auditContext, fields));
+  const rowFor = (fields: ApplyRowFields) => audit(applyAuditRow(plan, auditContext, fields));
 
   // The policy at HEAD is read only for its plan TTL: restore plans expire like any plan.
   const policy =
@@ -134,7 +136,7 @@ export async function applyRestorePlan(options: ApplyPlanOptions): Promise<Appli
     ),
   );
 
-  const outcomes = new Map<string, { outcome: AuditOutcome; detail: string }>();
+  const outcomes = new Map<string, SettledOutcome>();
   const decisions: RestoreDecision[] = [];
   for (const action of planned) {
     const allowed: Operation[] = [];
@@ -171,43 +173,17 @@ export async function applyRestorePlan(options: ApplyPlanOptions): Promise<Appli
         ...options.verify,
         concurrency: options.concurrency ?? 4,
       });
-  const verb = options.dryRun ? 'checked' : 'restored';
-  await executor(decisions, {
-    onOperation: (action, result) =>
-      rowFor({ outcome: result.outcome, detail: result.detail, action, operation: result.op }),
-    onAction: (result) => {
-      rowFor({ outcome: result.outcome, detail: result.detail, action: result.action });
-      outcomes.set(result.action.id, { outcome: result.outcome, detail: result.detail });
-    },
-    onProgress: (done, total) => {
-      if (done === total || done % Math.max(1, Math.ceil(total / 20)) === 0) {
-        progress?.(`actions ${verb} ${done}/${total}`);
-      }
-    },
-  });
+  await executor(
+    decisions,
+    recordingHooks(rowFor, outcomes, options.dryRun ? 'checked' : 'restored', progress),
+  );
 
-  const entries = planned.map((action): ApplyOutcomeEntry => ({
-    actionId: action.id,
-    accountId: action.accountId,
-    email: action.email,
-    name: action.name,
-    product: action.product,
-    site: action.site,
-    ...(outcomes.get(action.id) ?? { outcome: 'failed', detail: 'no outcome was recorded' }),
-  }));
-  const counts: Record<string, number> = {};
-  for (const e of entries) counts[e.outcome] = (counts[e.outcome] ?? 0) + 1;
-  const result: ApplyResult = {
-    planId: plan.planId,
-    outcomes: entries,
-    counts,
-    dryRun: options.dryRun,
-  };
+  const result = applyResultOf(plan.planId, planned, outcomes, options.dryRun);
   const restored = planned.filter((a) => outcomes.get(a.id)?.outcome === 'restored');
   return {
     result,
     nextState: options.dryRun ? null : stateAfterRestore(plan, options.state, restored, clock()),
-    exitCode: entries.some((e) => FAILING.has(e.outcome)) ? 1 : 0,
+    exitCode: exitCodeOfResult(result),
     decisions: [],
     executed: [],
     newSinceReview: 0,
@@ -232,10 +208,10 @@ export function stateAfterRestore(
       licensedSince[licenceKey(action.accountId, resourceId)] = { since };
     }
   }
-  const previous = state.lastApplied;
-  const lastApplied =
-    previous && Date.parse(previous.createdAt) > Date.parse(plan.createdAt)
-      ? previous
-      : { planId: plan.planId, createdAt: plan.createdAt };
-  return { ...state, orgId: plan.org.id, licensedSince, lastApplied };
+  return {
+    ...state,
+    orgId: plan.org.id,
+    licensedSince,
+    lastApplied: lastAppliedAfter(plan, state),
+  };
 }
