@@ -8,6 +8,9 @@ export {
   type Evaluation,
 } from './evaluate.js';
 export { actionId } from './plan-body.js';
+/** For previews without reads: the roles `findCandidates` predicts for an unread account. */
+export { predictRoles } from './access-path.js';
+export { buildContext, type EvaluationContext } from './context.js';
 export {
   resourcesOfRule,
   selectGovernedResources,
