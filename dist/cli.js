@@ -789,15 +789,15 @@ var init_cross_file = __esm({
 // src/policy/digest.ts
 import { createHash } from "node:crypto";
 function policyDigest(files) {
-  const hash = createHash("sha256");
+  const hash2 = createHash("sha256");
   const nul = new Uint8Array([0]);
   for (const file of files) {
-    hash.update(file.path, "utf8");
-    hash.update(nul);
-    hash.update(file.content);
-    hash.update(nul);
+    hash2.update(file.path, "utf8");
+    hash2.update(nul);
+    hash2.update(file.content);
+    hash2.update(nul);
   }
-  return hash.digest("hex");
+  return hash2.digest("hex");
 }
 var init_digest = __esm({
   "src/policy/digest.ts"() {
@@ -2461,10 +2461,10 @@ var require_util = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash = {};
+      const hash2 = {};
       for (const item of arr)
-        hash[item] = true;
-      return hash;
+        hash2[item] = true;
+      return hash2;
     }
     exports.toHash = toHash;
     function alwaysValidSchema(it, schema) {
@@ -16963,6 +16963,12 @@ function syntaxProblem(error, text2) {
       return plain(`YAML syntax error: ${parserSaid}`);
     }
     default:
+      if (/maximum call stack size exceeded/i.test(parserSaid)) {
+        return {
+          offset: text2.lastIndexOf("\n", offset - 1) + 1,
+          message: "lists or mappings are nested too deeply to read on this line \u2014 a policy needs only a few levels"
+        };
+      }
       return plain(`YAML syntax error: ${parserSaid}`);
   }
 }
@@ -17496,12 +17502,17 @@ function timestampFlag(values, name) {
   if (raw === void 0) return void 0;
   const iso2 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
   const date = new Date(raw);
-  if (!iso2.test(raw) || Number.isNaN(date.getTime())) {
+  if (!iso2.test(raw) || Number.isNaN(date.getTime()) || !isCalendarDay(raw)) {
     throw new InputError(
       `--${name}: "${raw}" is not an ISO-8601 timestamp (for example 2026-03-01T09:00:00Z)`
     );
   }
   return date;
+}
+function isCalendarDay(raw) {
+  const [year, month, day2] = raw.slice(0, 10).split("-").map(Number);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day2 >= 1 && day2 <= daysInMonth;
 }
 async function withExitCode(command, io, usage2, body) {
   try {
@@ -18715,6 +18726,14 @@ import { basename, dirname as dirname2, join } from "node:path";
 function isMissing(e) {
   return e?.code === "ENOENT";
 }
+function unreadable(e, path8, what) {
+  const code = e?.code;
+  if (code === "EISDIR") return new InputError(`${path8}: is a directory, not a ${what}`);
+  if (code === "EACCES" || code === "EPERM") {
+    return new InputError(`${path8}: the ${what} cannot be read (permission denied)`);
+  }
+  return null;
+}
 function decodeUtf82(bytes, path8, what) {
   try {
     return utf8.decode(bytes);
@@ -18728,7 +18747,7 @@ function readTextFile(path8, what) {
     bytes = readFileSync(path8);
   } catch (e) {
     if (isMissing(e)) throw new InputError(`${path8}: ${what} not found`);
-    throw e;
+    throw unreadable(e, path8, what) ?? e;
   }
   return decodeUtf82(bytes, path8, what);
 }
@@ -18755,7 +18774,7 @@ function readStateFile(path8) {
     bytes = readFileSync(path8);
   } catch (e) {
     if (isMissing(e)) return emptyState();
-    throw e;
+    throw unreadable(e, path8, "state file") ?? e;
   }
   return parseState(decodeUtf82(bytes, path8, "state file"), path8);
 }
@@ -18912,7 +18931,18 @@ function scrub(text2, secrets) {
   }
   return out.replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 [redacted]");
 }
+function plainErrorText(value) {
+  const flat = value.replace(/[\r\n\t\v\f\u0085\u2028\u2029]+/g, " ").replace(/(?![\u200C\u200D])[\p{Cc}\p{Cf}]/gu, "\uFFFD").trim();
+  return flat.length > MAX_ERROR_TEXT ? `${flat.slice(0, MAX_ERROR_TEXT - 1)}\u2026` : flat;
+}
 function parseErrorBody(text2) {
+  const { code, detail } = parseErrorBodyRaw(text2);
+  return {
+    code: code === null ? null : plainErrorText(code) || null,
+    detail: detail === null ? null : plainErrorText(detail) || null
+  };
+}
+function parseErrorBodyRaw(text2) {
   if (!text2) return { code: null, detail: null };
   let body;
   try {
@@ -18936,7 +18966,7 @@ function parseErrorBody(text2) {
   const code = typeof proxy.key === "string" ? proxy.key : typeof proxy.code === "string" ? proxy.code : null;
   return { code, detail: message };
 }
-var AtlassianApiError;
+var AtlassianApiError, MAX_ERROR_TEXT;
 var init_errors2 = __esm({
   "src/atlassian/errors.ts"() {
     "use strict";
@@ -18964,6 +18994,7 @@ var init_errors2 = __esm({
         this.attempts = init.attempts;
       }
     };
+    MAX_ERROR_TEXT = 500;
   }
 });
 
@@ -19167,6 +19198,7 @@ async function readWith(client, policy, fetchedAt, controller, onProgress) {
               if (!apiUser.accountId) continue;
               const user = userOf(apiUser.accountId);
               user.merge(apiUser, dir);
+              if (!Array.isArray(apiUser.productAccess)) user.activityNotReported(resourceId);
               const active = (apiUser.accountStatus ?? "active") === "active" && (apiUser.membershipStatus ?? "active") === "active";
               if (active) user.licensedOn.add(resourceId);
             }
@@ -19304,10 +19336,56 @@ async function readUserRoles(client, accountIds, options = {}) {
   });
   return out;
 }
+async function listTokenUse(client, maxPages, signal) {
+  const latest2 = /* @__PURE__ */ new Map();
+  let pages = 0;
+  try {
+    for await (const page of client.listOrgApiTokens({ signal })) {
+      if (pages === maxPages) {
+        listingPages.set(client, pages + 1);
+        return { kind: "too-long" };
+      }
+      pages += 1;
+      for (const token of page) {
+        const owner = token.user?.id;
+        if (!owner) continue;
+        const known = latest2.get(owner) ?? null;
+        const at2 = token.lastActiveAt ?? null;
+        latest2.set(
+          owner,
+          at2 && (known === null || Date.parse(at2) > Date.parse(known)) ? at2 : known
+        );
+      }
+    }
+  } catch (e) {
+    if (e instanceof AtlassianApiError && (e.status === 403 || e.status === 404)) {
+      return { kind: "unavailable", status: e.status };
+    }
+    throw e;
+  }
+  listingPages.set(client, pages);
+  return { kind: "complete", latest: latest2, pages };
+}
 async function readApiTokenUse(client, accountIds, options = {}) {
   const unique2 = [...new Set(accountIds)].sort();
   const lastUsed = {};
   const unavailable = [];
+  const warnings = [];
+  const maxPages = Math.floor(unique2.length / 2);
+  const knownPages = listingPages.get(client);
+  const worthListing = unique2.length >= TOKEN_LISTING_MIN_ACCOUNTS && (knownPages === void 0 || knownPages <= maxPages);
+  if (worthListing) {
+    const listing = await listTokenUse(client, maxPages, options.signal);
+    if (listing.kind === "complete") {
+      for (const accountId of unique2) lastUsed[accountId] = listing.latest.get(accountId) ?? null;
+      return { lastUsed, unavailable, warnings };
+    }
+    if (listing.kind === "unavailable" && listing.status === 403) {
+      warnings.push(
+        `The API Access API's token listing answered ${listing.status} (it needs the read:tokens:admin scope); API-token use was read account by account.`
+      );
+    }
+  }
   const concurrency = options.concurrency ?? client.http.concurrency;
   const results = await mapConcurrent(unique2, concurrency, async (accountId) => {
     try {
@@ -19334,7 +19412,6 @@ async function readApiTokenUse(client, accountIds, options = {}) {
       if (result?.status === 403) forbidden += 1;
     }
   });
-  const warnings = [];
   if (forbidden > 0) {
     warnings.push(
       `API token use could not be read for ${forbidden} account(s) (403): the user management API needs an organization API key without scopes, and manages only managed accounts.`
@@ -19404,7 +19481,7 @@ async function addCandidateReads(client, snapshot, request, options = {}) {
     reads: roleIds.length + tokenIds.length
   };
 }
-var RESOURCE_IDS_PER_SEARCH, EMAILS_PER_SEARCH, ACCOUNT_IDS_PER_SEARCH, GROUP_NAMES_PER_SEARCH, FULL_EXPAND, ADMIN_ROLE_IDS, SEAT_ROLE_IDS, ProgressTracker, UserAccumulator;
+var RESOURCE_IDS_PER_SEARCH, EMAILS_PER_SEARCH, ACCOUNT_IDS_PER_SEARCH, GROUP_NAMES_PER_SEARCH, FULL_EXPAND, ADMIN_ROLE_IDS, SEAT_ROLE_IDS, ProgressTracker, UserAccumulator, listingPages, TOKEN_LISTING_MIN_ACCOUNTS;
 var init_snapshot_reader = __esm({
   "src/atlassian/snapshot-reader.ts"() {
     "use strict";
@@ -19446,7 +19523,8 @@ var init_snapshot_reader = __esm({
       licensedOn = /* @__PURE__ */ new Set();
       platformRoles = /* @__PURE__ */ new Set();
       productAccess = /* @__PURE__ */ new Map();
-      accountType = "atlassian";
+      /** Until a read says otherwise: an account of unreported type is never taken for a person's seat. */
+      accountType = "unknown";
       accountStatus = "";
       membershipStatus = "";
       claimStatus = "";
@@ -19477,6 +19555,15 @@ var init_snapshot_reader = __esm({
           }
         }
       }
+      /**
+       * The read asked for productAccess and the answer had none (null or absent): the activity on
+       * `resourceId` is unknown — an entry without a timestamp — never "never active".
+       */
+      activityNotReported(resourceId) {
+        if (!this.productAccess.has(resourceId)) {
+          this.productAccess.set(resourceId, { id: resourceId, key: null, lastActive: null });
+        }
+      }
       toSnapshotUser() {
         return {
           accountId: this.accountId,
@@ -19495,6 +19582,8 @@ var init_snapshot_reader = __esm({
         };
       }
     };
+    listingPages = /* @__PURE__ */ new WeakMap();
+    TOKEN_LISTING_MIN_ACCOUNTS = 20;
   }
 });
 
@@ -19596,14 +19685,25 @@ function checkPolicyAgainstOrg(policy, snapshot) {
       problemAt(policy.products[product].source, `products: ${unknownProduct(product)}`)
     );
   }
-  const emails = /* @__PURE__ */ new Set();
-  const accountIds = /* @__PURE__ */ new Set();
-  for (const user of snapshot.users) {
-    accountIds.add(user.accountId);
-    if (user.email) emails.add(user.email.toLowerCase());
+  const wantedEmails = /* @__PURE__ */ new Set();
+  const wantedIds = /* @__PURE__ */ new Set();
+  for (const account of policy.exclude.accounts) {
+    if (account.email !== void 0) wantedEmails.add(account.email.toLowerCase());
+    if (account.accountId !== void 0) wantedIds.add(account.accountId);
+  }
+  const foundEmails = /* @__PURE__ */ new Set();
+  const foundIds = /* @__PURE__ */ new Set();
+  if (wantedEmails.size + wantedIds.size > 0) {
+    for (const user of snapshot.users) {
+      if (wantedIds.has(user.accountId)) foundIds.add(user.accountId);
+      if (wantedEmails.size > 0 && user.email) {
+        const email = user.email.toLowerCase();
+        if (wantedEmails.has(email)) foundEmails.add(email);
+      }
+    }
   }
   for (const account of policy.exclude.accounts) {
-    if (account.email !== void 0 && !emails.has(account.email.toLowerCase())) {
+    if (account.email !== void 0 && !foundEmails.has(account.email.toLowerCase())) {
       problems.push(
         problemAt(
           account.source,
@@ -19611,7 +19711,7 @@ function checkPolicyAgainstOrg(policy, snapshot) {
         )
       );
     }
-    if (account.accountId !== void 0 && !accountIds.has(account.accountId)) {
+    if (account.accountId !== void 0 && !foundIds.has(account.accountId)) {
       problems.push(
         problemAt(
           account.source,
@@ -19670,18 +19770,34 @@ function emailDomainOf(email) {
 function isActiveMember(user) {
   return user.accountStatus === "active" && user.membershipStatus === "active";
 }
+function isAscii(text2) {
+  for (let i = 0; i < text2.length; i++) if (text2.charCodeAt(i) > 127) return false;
+  return true;
+}
+function endsWithFolded(text2, suffix) {
+  if (!isAscii(text2)) return text2.toLowerCase().endsWith(suffix);
+  const offset = text2.length - suffix.length;
+  if (offset < 0) return false;
+  for (let i = 0; i < suffix.length; i++) {
+    let c = text2.charCodeAt(offset + i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== suffix.charCodeAt(i)) return false;
+  }
+  return true;
+}
 function isServiceAccount(user, serviceAccountIds) {
-  return serviceAccountIds.has(user.accountId) || emailDomainOf(user.email) === SERVICE_ACCOUNT_EMAIL_DOMAIN;
+  return serviceAccountIds.has(user.accountId) || user.email !== null && endsWithFolded(user.email, SERVICE_SUFFIX);
 }
 function isPerson(user, serviceAccountIds) {
   return user.accountType === "atlassian" && !isServiceAccount(user, serviceAccountIds);
 }
-var GROUP_ARI_PREFIX2;
+var GROUP_ARI_PREFIX2, SERVICE_SUFFIX;
 var init_accounts = __esm({
   "src/engine/accounts.ts"() {
     "use strict";
     init_types4();
     GROUP_ARI_PREFIX2 = "ari:cloud:identity::group/";
+    SERVICE_SUFFIX = `@${SERVICE_ACCOUNT_EMAIL_DOMAIN}`;
   }
 });
 
@@ -19689,16 +19805,31 @@ var init_accounts = __esm({
 function at(source) {
   return `${source.file}:${source.line}:${source.column}`;
 }
+function lengthsOf(byEmail, byDomain) {
+  return {
+    emails: new Set([...byEmail.keys()].map((e) => e.length)),
+    domains: new Set([...byDomain.keys()].map((d) => d.length))
+  };
+}
 function setFirst(map, key, value) {
   if (!map.has(key)) map.set(key, value);
 }
-var ADMIN_ROLES, ExclusionMatcher;
+var ADMIN_ROLES, ADMIN_HIT, SERVICE_ACCOUNT_HIT, EMAIL_HIDDEN_HIT, ExclusionMatcher;
 var init_exclusions = __esm({
   "src/engine/exclusions.ts"() {
     "use strict";
     init_types4();
     init_accounts();
     ADMIN_ROLES = /* @__PURE__ */ new Set([...ADMIN_PLATFORM_ROLES, PRODUCT_ADMIN_ROLE]);
+    ADMIN_HIT = Object.freeze({ kind: "admin", reason: "admin" });
+    SERVICE_ACCOUNT_HIT = Object.freeze({
+      kind: "serviceAccount",
+      reason: "service account"
+    });
+    EMAIL_HIDDEN_HIT = Object.freeze({
+      kind: "emailHidden",
+      reason: "email hidden"
+    });
     ExclusionMatcher = class {
       constructor(policy, snapshot, today, groupIdsByName, serviceAccountIds) {
         this.policy = policy;
@@ -19782,57 +19913,79 @@ var init_exclusions = __esm({
       matchRoles(roles) {
         if (!this.policy.exclude.admins) return null;
         const admin = roles.some((entry) => entry.roles.some((r) => ADMIN_ROLES.has(r.role)));
-        return admin ? { kind: "admin", reason: "admin" } : null;
+        return admin ? ADMIN_HIT : null;
       }
       compute(user) {
         const { exclude } = this.policy;
         if (exclude.admins && (this.adminIds.has(user.accountId) || user.platformRoles.some((r) => ADMIN_ROLES.has(r)))) {
-          return { kind: "admin", reason: "admin" };
+          return ADMIN_HIT;
         }
+        const email = user.email;
         if (exclude.serviceAccounts) {
           if (isServiceAccount(user, this.serviceAccountIds)) {
-            return { kind: "serviceAccount", reason: "service account" };
+            return SERVICE_ACCOUNT_HIT;
           }
           if (user.accountType !== "atlassian") {
             return { kind: "accountType", reason: `account type ${user.accountType}` };
           }
         }
-        const listed = this.firstListed(user);
-        if (listed) return { kind: listed.kind, reason: listed.reason };
-        if (user.email === null && this.byDomain.size > 0) {
-          return { kind: "emailHidden", reason: "email hidden" };
-        }
-        return null;
-      }
-      firstListed(user) {
         let first;
         const consider = (entry) => {
           if (entry && (!first || entry.order < first.order)) first = entry;
         };
         consider(this.byAccountId.get(user.accountId));
-        if (user.email !== null) consider(this.byEmail.get(user.email.toLowerCase()));
-        for (const id of user.groupIds) consider(this.byGroupId.get(bareGroupId2(id)));
-        const domain2 = emailDomainOf(user.email);
-        if (domain2 !== null) consider(this.byDomain.get(domain2));
-        return first;
-      }
-      /** `exclusion-expired` for each expired entry, `exclusion-unused` for live ones matching no user. */
-      warnings(users) {
-        const used = /* @__PURE__ */ new Set();
-        const mark = (entry) => {
-          if (entry) used.add(entry);
-        };
-        if (this.byAccountId.size + this.byEmail.size + this.byGroupId.size + this.byDomain.size > 0) {
-          for (const user of users) {
-            mark(this.byAccountId.get(user.accountId));
-            if (user.email !== null) {
-              mark(this.byEmail.get(user.email.toLowerCase()));
-              mark(this.byDomain.get(emailDomainOf(user.email)));
-            }
-            if (this.byGroupId.size > 0)
-              for (const id of user.groupIds) mark(this.byGroupId.get(bareGroupId2(id)));
+        this.lengths ??= lengthsOf(this.byEmail, this.byDomain);
+        if (email !== null) {
+          const ascii = isAscii(email);
+          if (!ascii || this.lengths.emails.has(email.length))
+            consider(this.byEmail.get(email.toLowerCase()));
+          if (!ascii || this.lengths.domains.has(email.length - email.lastIndexOf("@") - 1)) {
+            consider(this.byDomain.get(emailDomainOf(email)));
           }
         }
+        if (this.byGroupId.size > 0) {
+          for (const id of user.groupIds) consider(this.byGroupId.get(bareGroupId2(id)));
+        }
+        if (first) return { kind: first.kind, reason: first.reason };
+        if (email === null && this.byDomain.size > 0) return EMAIL_HIDDEN_HIT;
+        return null;
+      }
+      lengths = null;
+      used = /* @__PURE__ */ new Set();
+      /**
+       * Notes which exclusions match this account, for `exclusion-unused`. Called once for every
+       * account of the snapshot (a million), so it lower-cases only emails whose length could match.
+       */
+      observe(user) {
+        if (this.byAccountId.size + this.byEmail.size + this.byGroupId.size + this.byDomain.size === 0) {
+          return;
+        }
+        this.lengths ??= lengthsOf(this.byEmail, this.byDomain);
+        this.mark(this.byAccountId.get(user.accountId));
+        const email = user.email;
+        if (email !== null) {
+          const ascii = isAscii(email);
+          if (!ascii || this.lengths.emails.has(email.length))
+            this.mark(this.byEmail.get(email.toLowerCase()));
+          if (!ascii || this.lengths.domains.has(email.length - email.lastIndexOf("@") - 1)) {
+            this.mark(this.byDomain.get(emailDomainOf(email)));
+          }
+        }
+        if (this.byGroupId.size > 0) {
+          for (let g = 0; g < user.groupIds.length; g++) {
+            this.mark(this.byGroupId.get(bareGroupId2(user.groupIds[g])));
+          }
+        }
+      }
+      mark(entry) {
+        if (entry) this.used.add(entry);
+      }
+      /**
+       * `exclusion-expired` for each expired entry, `exclusion-unused` for live ones that matched no
+       * account passed to `observe`.
+       */
+      warnings() {
+        const used = this.used;
         const warnings = [];
         for (const entry of this.listed) {
           if (this.isExpired(entry)) {
@@ -19854,9 +20007,38 @@ var init_exclusions = __esm({
 });
 
 // src/engine/time.ts
+function decimal(text2, from, to) {
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const d = text2.charCodeAt(i) - ZERO;
+    if (d < 0 || d > 9) return NaN;
+    value = value * 10 + d;
+  }
+  return value;
+}
+function parseUtcInstant(text2) {
+  const end = text2.length - 1;
+  if (end < 19 || text2[end] !== "Z") return NaN;
+  if (text2[4] !== "-" || text2[7] !== "-" || text2[10] !== "T" || text2[13] !== ":" || text2[16] !== ":") {
+    return NaN;
+  }
+  let ms = 0;
+  if (end > 19) {
+    if (text2[19] !== "." || end === 20 || Number.isNaN(decimal(text2, 20, end))) return NaN;
+    ms = decimal(text2.slice(20, Math.min(23, end)).padEnd(3, "0"), 0, 3);
+  }
+  const month = decimal(text2, 5, 7);
+  const day2 = decimal(text2, 8, 10);
+  const hour = decimal(text2, 11, 13);
+  const minute = decimal(text2, 14, 16);
+  const second = decimal(text2, 17, 19);
+  const valid = month >= 1 && month <= 12 && day2 >= 1 && day2 <= 28 && hour <= 23 && minute <= 59 && second <= 59;
+  return valid ? Date.UTC(decimal(text2, 0, 4), month - 1, day2, hour, minute, second, ms) : NaN;
+}
 function parseInstant(text2) {
   if (!text2) return null;
-  const ms = Date.parse(text2);
+  let ms = parseUtcInstant(text2);
+  if (Number.isNaN(ms)) ms = Date.parse(text2);
   return Number.isFinite(ms) ? ms : null;
 }
 function isoInstant(ms) {
@@ -19868,12 +20050,13 @@ function isoDay(ms) {
 function wholeDays(ms) {
   return Math.floor(ms / DAY_MS);
 }
-var HOUR_MS, DAY_MS;
+var HOUR_MS, DAY_MS, ZERO;
 var init_time = __esm({
   "src/engine/time.ts"() {
     "use strict";
     HOUR_MS = 36e5;
     DAY_MS = 24 * HOUR_MS;
+    ZERO = 48;
   }
 });
 
@@ -19912,8 +20095,14 @@ function buildContext(policy, snapshot, state, now) {
   const readResourceIds = new Set(snapshot.resources.filter((r) => r.governed).map((r) => r.id));
   const groupsById = /* @__PURE__ */ new Map();
   const groupIdsByName = /* @__PURE__ */ new Map();
-  for (const group of snapshot.groups) {
-    const id = bareGroupId2(group.id);
+  for (const snapshotGroup of snapshot.groups) {
+    const id = bareGroupId2(snapshotGroup.id);
+    const group = {
+      ...snapshotGroup,
+      roleAssignments: [...snapshotGroup.roleAssignments].sort(
+        (a, b) => compareText(a.resourceId, b.resourceId)
+      )
+    };
     groupsById.set(id, group);
     const key = group.name.toLowerCase();
     const ids = groupIdsByName.get(key) ?? [];
@@ -19924,12 +20113,15 @@ function buildContext(policy, snapshot, state, now) {
   const serviceAccountIds = new Set(snapshot.serviceAccountIds);
   const licensedByResource = /* @__PURE__ */ new Map();
   const nonPersonByResource = /* @__PURE__ */ new Map();
-  const seen = /* @__PURE__ */ new Set();
+  const exclusions2 = new ExclusionMatcher(
+    policy,
+    snapshot,
+    isoDay(nowMs),
+    groupIdsByName,
+    serviceAccountIds
+  );
   for (const user of snapshot.users) {
-    if (seen.has(user.accountId)) {
-      throw new Error(`the snapshot lists account ${user.accountId} twice`);
-    }
-    seen.add(user.accountId);
+    exclusions2.observe(user);
     if (user.licensedOn.length === 0 || !isActiveMember(user)) continue;
     const target = isPerson(user, serviceAccountIds) ? licensedByResource : nonPersonByResource;
     const resourceIds = user.licensedOn.length > 1 ? new Set(user.licensedOn) : user.licensedOn;
@@ -19941,8 +20133,16 @@ function buildContext(policy, snapshot, state, now) {
     }
   }
   const byAccountId = (a, b) => compareText(a.accountId, b.accountId);
-  for (const users of licensedByResource.values()) users.sort(byAccountId);
-  for (const users of nonPersonByResource.values()) users.sort(byAccountId);
+  for (const lists of [licensedByResource, nonPersonByResource]) {
+    for (const users of lists.values()) {
+      users.sort(byAccountId);
+      for (let i = 1; i < users.length; i++) {
+        if (users[i].accountId === users[i - 1].accountId) {
+          throw new Error(`the snapshot lists account ${users[i].accountId} twice`);
+        }
+      }
+    }
+  }
   const scopes = policy.rules.map((rule) => {
     const scope = rule.scope;
     return {
@@ -19979,13 +20179,7 @@ function buildContext(policy, snapshot, state, now) {
     groupIdsByName,
     licensedByResource,
     nonPersonByResource,
-    exclusions: new ExclusionMatcher(
-      policy,
-      snapshot,
-      isoDay(nowMs),
-      groupIdsByName,
-      serviceAccountIds
-    ),
+    exclusions: exclusions2,
     inScope
   };
 }
@@ -20005,9 +20199,55 @@ var init_context = __esm({
   }
 });
 
+// src/engine/small-map.ts
+var SmallMap;
+var init_small_map = __esm({
+  "src/engine/small-map.ts"() {
+    "use strict";
+    SmallMap = class {
+      keyList = [];
+      valueList = [];
+      get size() {
+        return this.keyList.length;
+      }
+      get(key) {
+        const i = this.keyList.indexOf(key);
+        return i < 0 ? void 0 : this.valueList[i];
+      }
+      has(key) {
+        return this.keyList.includes(key);
+      }
+      set(key, value) {
+        const i = this.keyList.indexOf(key);
+        if (i < 0) {
+          this.keyList.push(key);
+          this.valueList.push(value);
+        } else {
+          this.valueList[i] = value;
+        }
+        return this;
+      }
+      delete(key) {
+        const i = this.keyList.indexOf(key);
+        if (i < 0) return false;
+        this.keyList.splice(i, 1);
+        this.valueList.splice(i, 1);
+        return true;
+      }
+      /** In insertion order; do not modify the map while holding this. */
+      values() {
+        return this.valueList;
+      }
+      keys() {
+        return this.keyList;
+      }
+    };
+  }
+});
+
 // src/engine/access-path.ts
 function indexRoles(roles) {
-  const byResource = /* @__PURE__ */ new Map();
+  const byResource = new SmallMap();
   for (const entry of roles) {
     const known = byResource.get(entry.resourceId);
     byResource.set(
@@ -20035,22 +20275,26 @@ function groupNamesOf(ctx, user) {
   const names = [];
   for (const id of user.groupIds) {
     const group = ctx.groupsById.get(bareGroupId2(id));
-    if (group) names.push(group.name);
+    if (group && !names.includes(group.name)) names.push(group.name);
   }
-  return [...new Set(names)].sort(compareText);
+  return names.length > 1 ? names.sort(compareText) : names;
 }
 function analyseAccess(ctx, user, resource, roles) {
   const entry = roles.get(resource.id);
   const seatRoles = (entry?.roles ?? []).filter((r) => SEATS.has(r.role));
-  const directRoles = [
-    ...new Set(seatRoles.filter((r) => r.methods.includes("direct")).map((r) => r.role))
-  ].sort(compareText);
+  const directRoles = [];
+  for (const r of seatRoles) {
+    if (r.methods.includes("direct") && !directRoles.includes(r.role)) directRoles.push(r.role);
+  }
+  directRoles.sort(compareText);
   const viaGroup = seatRoles.some((r) => r.methods.includes("group_direct"));
-  const grantingGroups = [
-    ...new Map(
-      user.groupIds.map((id) => ctx.groupsById.get(bareGroupId2(id))).filter((g) => g !== void 0 && grantsSeatOn(g, resource.id)).map((g) => [bareGroupId2(g.id), g])
-    ).values()
-  ].sort(byNameThenId);
+  const grantingGroups = [];
+  for (const id of user.groupIds) {
+    const group = ctx.groupsById.get(bareGroupId2(id));
+    if (group && !grantingGroups.includes(group) && grantsSeatOn(group, resource.id))
+      grantingGroups.push(group);
+  }
+  grantingGroups.sort(byNameThenId);
   const directoryId = entry?.directoryId ?? grantingGroups[0]?.directoryId ?? firstDirectoryOf(user);
   if (seatRoles.length === 0 || directRoles.length === 0 && !viaGroup) {
     const inferred = seatRoles.some((r) => r.methods.includes("inferred"));
@@ -20100,32 +20344,32 @@ function analyseAccess(ctx, user, resource, roles) {
 }
 function collateralOf(ctx, resource, grantingGroups, roles, removedForUser) {
   const found = [];
+  const add = (text2) => {
+    if (!found.includes(text2)) found.push(text2);
+  };
   for (const group of grantingGroups) {
-    const assignments = [...group.roleAssignments].sort(
-      (a, b) => compareText(a.resourceId, b.resourceId)
-    );
-    for (const ra of assignments) {
+    for (const ra of group.roleAssignments) {
       const held = roles.get(ra.resourceId);
       if (!held || held.roles.length === 0) continue;
       if (ra.resourceId === resource.id) {
-        const heldRoles = new Set(held.roles.map((r) => r.role));
-        const others = [...new Set(ra.roles.filter((r) => !SEATS.has(r) && heldRoles.has(r)))].sort(
-          compareText
-        );
+        const others = ra.roles.filter(
+          (r, i) => !SEATS.has(r) && ra.roles.indexOf(r) === i && held.roles.some((h) => h.role === r)
+        ).sort(compareText);
         if (others.length > 0) {
-          found.push(
+          add(
             `group "${group.name}" also grants ${others.join(", ")} on ${describeResource(resource)}`
           );
         }
         continue;
       }
-      if (removedForUser.has(ra.resourceId)) continue;
+      if (removedForUser.includes(ra.resourceId)) continue;
       const other = ctx.resourcesById.get(ra.resourceId);
-      const what = other ? describeResource(other) : `${ra.product} (${ra.resourceId})`;
-      found.push(`group "${group.name}" also grants ${what}`);
+      add(
+        `group "${group.name}" also grants ${other ? describeResource(other) : `${ra.product} (${ra.resourceId})`}`
+      );
     }
   }
-  return [...new Set(found)];
+  return found;
 }
 function heldSeatResources(roles, directoryId) {
   const held = [];
@@ -20175,35 +20419,45 @@ var init_access_path = __esm({
     init_accounts();
     init_context();
     init_order();
+    init_small_map();
     SEATS = new Set(SEAT_ROLES);
     HOLDING_METHODS = ["direct", "group_direct"];
   }
 });
 
 // src/engine/activity.ts
-function hasMatchingActivity(user, resource) {
-  return user.productAccess.some((entry) => entry.id === resource.id);
-}
-function seatFacts(ctx, user, resource) {
-  let activity = "none";
-  let lastActive = null;
-  let lastActiveMs = null;
-  for (const entry of user.productAccess) {
-    if (entry.id !== resource.id) continue;
-    const ms = parseInstant(entry.lastActive);
-    if (ms === null) {
-      if (activity === "none") activity = "untimed";
-      continue;
+function scanActivity(holders, resource) {
+  const latestMs = new Float64Array(holders.length);
+  const latestEntry = new Array(holders.length);
+  const id = resource.id;
+  let covered = 0;
+  for (let i = 0; i < holders.length; i++) {
+    const entries = holders[i].productAccess;
+    let found = false;
+    let latest2 = NaN;
+    let best;
+    for (let e = 0; e < entries.length; e++) {
+      const entry = entries[e];
+      if (entry.id !== id) continue;
+      found = true;
+      const ms = parseInstant(entry.lastActive);
+      if (ms !== null && !(ms <= latest2)) {
+        latest2 = ms;
+        best = entry;
+      }
     }
-    if (lastActiveMs === null || ms > lastActiveMs) {
-      activity = "timed";
-      lastActive = entry.lastActive;
-      lastActiveMs = ms;
-    }
+    if (found) covered += 1;
+    latestMs[i] = found ? latest2 : NO_ENTRY;
+    latestEntry[i] = best;
   }
-  const key = licenceKey(user.accountId, resource.id);
+  return { latestMs, latestEntry, covered };
+}
+function seatFacts(ctx, user, resource, latestMs, latestEntry) {
+  const activity = latestMs === NO_ENTRY ? "none" : Number.isNaN(latestMs) ? "untimed" : "timed";
+  const lastActive = activity === "timed" ? latestEntry.lastActive : null;
+  const lastActiveMs = activity === "timed" ? latestMs : null;
   const states = ctx.state?.licensedSince;
-  const recorded = states && Object.hasOwn(states, key) ? states[key] : void 0;
+  const recorded = states ? states[licenceKey(user.accountId, resource.id)] : void 0;
   let licensedSince;
   let sinceUncertain;
   if (recorded) {
@@ -20220,62 +20474,81 @@ function seatFacts(ctx, user, resource) {
   if (licensedSinceMs === null) licensedSince = null;
   return { activity, lastActive, lastActiveMs, licensedSince, licensedSinceMs, sinceUncertain };
 }
-function lagText(ctx) {
-  const hours = ctx.policy.limits.activityLagHours;
-  return hours > 0 ? ` + ${hours} h activity lag` : "";
-}
 function thresholdMs(ctx, rule) {
   return rule.inactiveDays * DAY_MS + ctx.lagMs;
 }
 function judge(ctx, rule, facts, label = "threshold") {
-  if (facts.activity === "untimed") {
-    return { kind: "unknown", reason: "the activity entry for this product has no timestamp" };
-  }
-  const notes = facts.sinceUncertain ? [LICENCE_START_UNKNOWN] : [];
+  if (facts.activity === "untimed") return UNTIMED;
+  const notes = facts.sinceUncertain ? START_UNKNOWN_NOTES : NO_NOTES;
   if (facts.activity === "none") {
-    if (!rule.neverActive.include) return { kind: "not-considered" };
-    if (facts.licensedSinceMs === null) {
-      return {
-        kind: "unknown",
-        reason: "never active, and the licence start is unknown (no state yet and no addedToOrg)"
-      };
-    }
+    if (!rule.neverActive.include) return NOT_CONSIDERED;
+    if (facts.licensedSinceMs === null) return START_UNKNOWN;
     const due2 = facts.licensedSinceMs + rule.neverActive.graceDays * DAY_MS + ctx.lagMs;
     if (ctx.nowMs < due2) return { kind: "not-yet", eligibleAtMs: due2 };
     return {
       kind: "eligible",
       inactiveDays: wholeDays(ctx.nowMs - facts.licensedSinceMs),
-      reason: `never active; licensed since ${isoDay(facts.licensedSinceMs)} (grace ${rule.neverActive.graceDays} days)`,
       notes,
-      neverActive: true
+      neverActive: true,
+      rule,
+      label,
+      countedFromLicenceMs: facts.licensedSinceMs
     };
   }
   const lastActiveMs = facts.lastActiveMs;
   const sinceMs = facts.licensedSinceMs;
-  if (sinceMs === null && !notes.includes(LICENCE_START_UNKNOWN)) notes.push(LICENCE_START_UNKNOWN);
   const reference = sinceMs === null ? lastActiveMs : Math.max(lastActiveMs, sinceMs);
   const due = reference + thresholdMs(ctx, rule);
   if (ctx.nowMs < due) return { kind: "not-yet", eligibleAtMs: due };
-  const days2 = wholeDays(ctx.nowMs - reference);
-  const limit = `${label} ${rule.inactiveDays}${lagText(ctx)}`;
-  const reason2 = sinceMs !== null && sinceMs > lastActiveMs ? `not active since licensed on ${isoDay(sinceMs)}: inactive ${days2} days (${limit})` : `inactive ${days2} days (${limit})`;
-  return { kind: "eligible", inactiveDays: days2, reason: reason2, notes, neverActive: false };
+  return {
+    kind: "eligible",
+    inactiveDays: wholeDays(ctx.nowMs - reference),
+    // Without a licence start, lastActive alone decided: say so.
+    notes: sinceMs === null ? START_UNKNOWN_NOTES : notes,
+    neverActive: false,
+    rule,
+    label,
+    countedFromLicenceMs: sinceMs !== null && sinceMs > lastActiveMs ? sinceMs : null
+  };
 }
-var LICENCE_START_UNKNOWN;
+function reasonOf(ctx, eligible) {
+  const { rule, inactiveDays, countedFromLicenceMs } = eligible;
+  if (eligible.neverActive) {
+    return `never active; licensed since ${isoDay(countedFromLicenceMs)} (grace ${rule.neverActive.graceDays} days)`;
+  }
+  const hours = ctx.policy.limits.activityLagHours;
+  const limit = `${eligible.label} ${rule.inactiveDays}${hours > 0 ? ` + ${hours} h activity lag` : ""}`;
+  return countedFromLicenceMs !== null ? `not active since licensed on ${isoDay(countedFromLicenceMs)}: inactive ${inactiveDays} days (${limit})` : `inactive ${inactiveDays} days (${limit})`;
+}
+var LICENCE_START_UNKNOWN, NO_NOTES, START_UNKNOWN_NOTES, NO_ENTRY, NOT_CONSIDERED, UNTIMED, START_UNKNOWN;
 var init_activity = __esm({
   "src/engine/activity.ts"() {
     "use strict";
     init_types3();
     init_time();
     LICENCE_START_UNKNOWN = "licence start unknown (first run)";
+    NO_NOTES = Object.freeze([]);
+    START_UNKNOWN_NOTES = Object.freeze([LICENCE_START_UNKNOWN]);
+    NO_ENTRY = -Infinity;
+    NOT_CONSIDERED = Object.freeze({ kind: "not-considered" });
+    UNTIMED = Object.freeze({
+      kind: "unknown",
+      reason: "the activity entry for this product has no timestamp"
+    });
+    START_UNKNOWN = Object.freeze({
+      kind: "unknown",
+      reason: "never active, and the licence start is unknown (no state yet and no addedToOrg)"
+    });
   }
 });
 
 // src/engine/decide.ts
 function unionRules(...lists) {
-  const byId = /* @__PURE__ */ new Map();
-  for (const list2 of lists) for (const ref of list2) byId.set(ref.index, ref);
-  return [...byId.values()].sort(byIndex);
+  const union = [];
+  for (const list2 of lists) {
+    for (const ref of list2) if (!union.some((r) => r.index === ref.index)) union.push(ref);
+  }
+  return union.sort(byIndex);
 }
 function decide(ctx, access) {
   const outcomes = [];
@@ -20284,7 +20557,9 @@ function decide(ctx, access) {
   const unknownSeats = [];
   const upcomingSeats = [];
   const tokenKept = /* @__PURE__ */ new Map();
+  const tokenNoted = /* @__PURE__ */ new Set();
   const works = /* @__PURE__ */ new Map();
+  const factsByResource = /* @__PURE__ */ new Map();
   const shortfalls = [];
   const { limits: limits2 } = ctx.policy;
   const protect = (user, resource, rules2, hit) => {
@@ -20313,6 +20588,9 @@ function decide(ctx, access) {
       else lastUsedMs = check.lastUsedMs;
     }
     if (kept.length > 0) return kept;
+    const key = licenceKey(user.accountId, resource.id);
+    if (tokenNoted.has(key)) return kept;
+    tokenNoted.add(key);
     if (unread) {
       unknownSeats.push({
         user,
@@ -20334,9 +20612,9 @@ function decide(ctx, access) {
         user,
         roles: indexRoles(roles),
         adminHit: ctx.exclusions.matchRoles(roles),
-        seats: /* @__PURE__ */ new Map(),
-        removals: /* @__PURE__ */ new Map(),
-        suspensions: /* @__PURE__ */ new Map()
+        seats: new SmallMap(),
+        removals: new SmallMap(),
+        suspensions: new SmallMap()
       };
       works.set(user.accountId, work);
     }
@@ -20345,8 +20623,9 @@ function decide(ctx, access) {
   for (const resource of ctx.governed) {
     const refs = ctx.rulesByResource.get(resource.id) ?? [];
     const holders = ctx.licensedByResource.get(resource.id) ?? [];
-    let covered = 0;
-    for (const user of holders) if (hasMatchingActivity(user, resource)) covered += 1;
+    const scan = scanActivity(holders, resource);
+    const { covered } = scan;
+    const quietAfter = quietAfterMs(ctx, refs);
     const outcome = {
       resource,
       licensed: holders.length,
@@ -20359,27 +20638,39 @@ function decide(ctx, access) {
       outcome.blocked = activityDataMissing(ctx, resource, holders, covered);
       continue;
     }
-    for (const user of holders) {
-      const facts = seatFacts(ctx, user, resource);
-      const matches = [];
+    const keptFacts = refs.some(
+      (r) => r.rule.keepAtMost !== void 0
+    ) ? new Array(holders.length) : null;
+    if (keptFacts) factsByResource.set(resource.id, keptFacts);
+    for (let index = 0; index < holders.length; index++) {
+      const user = holders[index];
+      const latest2 = scan.latestMs[index];
+      if (latest2 > quietAfter) continue;
+      const facts = seatFacts(ctx, user, resource, latest2, scan.latestEntry[index]);
+      if (keptFacts) keptFacts[index] = facts;
+      let matches = null;
       let unknown = null;
-      let soonest = null;
-      for (const ref of refs) {
+      let soonestRef = null;
+      let soonestAtMs = Infinity;
+      for (let r = 0; r < refs.length; r++) {
+        const ref = refs[r];
         if (!ctx.inScope(ref, user)) continue;
         const capacity = ref.rule.keepAtMost !== void 0;
         const judgement = judge(ctx, ref.rule, facts, capacity ? "floor" : "threshold");
         if (judgement.kind === "unknown") unknown ??= judgement.reason;
         if (capacity) continue;
         if (judgement.kind === "eligible") {
-          matches.push({ ref, judgement });
+          (matches ??= []).push({ ref, judgement });
         } else if (judgement.kind === "not-yet") {
           const eligibleAtMs = upcomingAt(ctx, ref, user, judgement.eligibleAtMs);
           const within = eligibleAtMs - ctx.nowMs <= ref.rule.noticeDays * DAY_MS;
-          if (within && (!soonest || eligibleAtMs < soonest.eligibleAtMs))
-            soonest = { ref, eligibleAtMs };
+          if (within && eligibleAtMs < soonestAtMs) {
+            soonestRef = ref;
+            soonestAtMs = eligibleAtMs;
+          }
         }
       }
-      if (matches.length > 0) {
+      if (matches) {
         const hit = ctx.exclusions.match(user);
         if (hit) {
           protect(
@@ -20394,21 +20685,30 @@ function decide(ctx, access) {
         if (kept.length > 0) candidates2.push({ user, resource, facts, matches: kept });
       } else if (unknown !== null) {
         if (!ctx.exclusions.match(user)) unknownSeats.push({ user, resource, reason: unknown });
-      } else if (soonest) {
+      } else if (soonestRef) {
         if (!ctx.exclusions.match(user)) {
           upcomingSeats.push({
             user,
             resource,
-            ref: soonest.ref,
-            eligibleAtMs: soonest.eligibleAtMs,
+            ref: soonestRef,
+            eligibleAtMs: soonestAtMs,
             lastActive: facts.lastActive
           });
         }
       }
     }
     if (ctx.policy.exclude.serviceAccounts) {
-      for (const user of ctx.nonPersonByResource.get(resource.id) ?? []) {
-        const facts = seatFacts(ctx, user, resource);
+      const others = ctx.nonPersonByResource.get(resource.id) ?? [];
+      const otherScan = scanActivity(others, resource);
+      for (let index = 0; index < others.length; index++) {
+        const user = others[index];
+        const facts = seatFacts(
+          ctx,
+          user,
+          resource,
+          otherScan.latestMs[index],
+          otherScan.latestEntry[index]
+        );
         const rules2 = refs.filter(
           (ref) => ref.rule.keepAtMost === void 0 && ctx.inScope(ref, user) && judge(ctx, ref.rule, facts).kind === "eligible"
         );
@@ -20435,7 +20735,7 @@ function decide(ctx, access) {
   );
   for (const work of orderedWorks) {
     const seats = [...work.seats.values()].sort((a, b) => compareResources(a.resource, b.resource));
-    const suspendSeats = /* @__PURE__ */ new Map();
+    let suspendSeats = null;
     for (const seat of seats) {
       const removeMatches = seat.matches.filter((m) => m.ref.rule.action !== "suspend");
       if (removeMatches.length > 0) {
@@ -20443,32 +20743,46 @@ function decide(ctx, access) {
       }
       if (removeMatches.length < seat.matches.length) {
         const directoryId = directoryOfSeat(work, seat);
+        suspendSeats ??= new SmallMap();
         const list2 = suspendSeats.get(directoryId) ?? [];
         list2.push(seat);
         suspendSeats.set(directoryId, list2);
       }
     }
-    for (const directoryId of [...suspendSeats.keys()].sort(compareText)) {
+    for (const directoryId of [...suspendSeats?.keys() ?? []].sort(compareText)) {
       const draft = suspensionDraft(ctx, work, directoryId, suspendSeats.get(directoryId), "");
       commitSuspension(work, draft);
     }
     settleCollateral(ctx, work);
   }
   const plannedOn = /* @__PURE__ */ new Map();
-  const actedOn = /* @__PURE__ */ new Set();
+  const actedOn = /* @__PURE__ */ new Map();
+  const countOn = (resourceId, delta) => plannedOn.set(resourceId, (plannedOn.get(resourceId) ?? 0) + delta);
   const countPlanned = (draft, delta = 1) => {
     if (draft.status !== "planned") return;
-    for (const resourceId of draft.removes ?? [draft.resource.id]) {
-      plannedOn.set(resourceId, (plannedOn.get(resourceId) ?? 0) + delta);
+    if (draft.removes) for (const resourceId of draft.removes) countOn(resourceId, delta);
+    else countOn(draft.resource.id, delta);
+  };
+  const actOn = (resourceId, accountId) => {
+    if (!factsByResource.has(resourceId)) return;
+    let accounts = actedOn.get(resourceId);
+    if (!accounts) {
+      accounts = /* @__PURE__ */ new Set();
+      actedOn.set(resourceId, accounts);
     }
+    accounts.add(accountId);
   };
   const markActed = (draft) => {
-    actedOn.add(licenceKey(draft.user.accountId, draft.resource.id));
-    for (const resourceId of draft.removes ?? [])
-      actedOn.add(licenceKey(draft.user.accountId, resourceId));
+    actOn(draft.resource.id, draft.user.accountId);
+    if (draft.removes)
+      for (const resourceId of draft.removes) actOn(resourceId, draft.user.accountId);
   };
   for (const work of orderedWorks) {
-    for (const draft of [...work.removals.values(), ...work.suspensions.values()]) {
+    for (const draft of work.removals.values()) {
+      countPlanned(draft);
+      markActed(draft);
+    }
+    for (const draft of work.suspensions.values()) {
       countPlanned(draft);
       markActed(draft);
     }
@@ -20485,7 +20799,14 @@ function decide(ctx, access) {
       if (remaining <= target) continue;
       const suffix = `; picked to keep at most ${target} seats`;
       const passedOver = /* @__PURE__ */ new Map();
-      for (const pick of capacityPool(ctx, resource, ref, actedOn)) {
+      const pool = capacityPool(
+        ctx,
+        resource,
+        ref,
+        actedOn,
+        factsByResource.get(resource.id) ?? []
+      );
+      for (const pick of pool) {
         if (remaining <= target) break;
         const { user } = pick;
         const hit = ctx.exclusions.match(user);
@@ -20550,6 +20871,14 @@ function decide(ctx, access) {
     tokenKept,
     shortfalls
   };
+}
+function quietAfterMs(ctx, refs) {
+  let quietAfter = -Infinity;
+  for (const { rule } of refs) {
+    const notice = rule.keepAtMost === void 0 ? rule.noticeDays * DAY_MS : 0;
+    quietAfter = Math.max(quietAfter, ctx.nowMs + notice - thresholdMs(ctx, rule));
+  }
+  return quietAfter;
 }
 function upcomingAt(ctx, ref, user, eligibleAtMs) {
   if (!ref.rule.countApiTokenUse || user.claimStatus !== "managed") return eligibleAtMs;
@@ -20688,15 +21017,14 @@ function commitSuspension(work, draft) {
   return folded;
 }
 function removedFor(work) {
-  const removed = /* @__PURE__ */ new Set();
+  const removed = [];
   for (const draft of work.removals.values()) {
     if (draft.baseStatus !== "needs-review" && draft.status !== "skipped-collateral") {
-      removed.add(draft.resource.id);
+      removed.push(draft.resource.id);
     }
   }
   for (const draft of work.suspensions.values()) {
-    if (draft.status === "planned")
-      for (const resourceId of draft.removes ?? []) removed.add(resourceId);
+    if (draft.status === "planned") removed.push(...draft.removes ?? []);
   }
   return removed;
 }
@@ -20705,7 +21033,14 @@ function collateralNotes(collateral, allowed) {
     (text2) => allowed ? `${text2} (accepted: allowCollateral)` : `not removed: ${text2}; set allowCollateral on the rule to accept`
   );
 }
+function grantsMoreThanOneSeat(group) {
+  const [only, ...others] = group.roleAssignments;
+  return others.length > 0 || only !== void 0 && only.roles.some((role) => !SEAT_ROLES.includes(role));
+}
 function settleCollateral(ctx, work) {
+  if (!work.removals.values().some((draft) => draft.access?.grantingGroups.some(grantsMoreThanOneSeat))) {
+    return;
+  }
   const drafts = [...work.removals.values()].sort(
     (a, b) => compareResources(a.resource, b.resource)
   );
@@ -20735,18 +21070,26 @@ function settleCollateral(ctx, work) {
     draft.collateralNotes = collateralNotes(collateral, draft.allowCollateral);
   }
 }
-function capacityPool(ctx, resource, ref, actedOn) {
+function capacityPool(ctx, resource, ref, actedOn, factsOf) {
   const pool = [];
-  for (const user of ctx.licensedByResource.get(resource.id) ?? []) {
-    if (actedOn.has(licenceKey(user.accountId, resource.id)) || !ctx.inScope(ref, user)) continue;
-    const facts = seatFacts(ctx, user, resource);
+  const acted = actedOn.get(resource.id);
+  const holders = ctx.licensedByResource.get(resource.id) ?? [];
+  for (let index = 0; index < holders.length; index++) {
+    const facts = factsOf[index];
+    const user = holders[index];
+    if (!facts || acted?.has(user.accountId) || !ctx.inScope(ref, user)) continue;
     const judgement = judge(ctx, ref.rule, facts, "floor");
     if (judgement.kind !== "eligible") continue;
-    pool.push({ user, facts, match: { ref, judgement } });
+    pool.push({
+      user,
+      facts,
+      match: { ref, judgement },
+      group: judgement.neverActive ? 0 : 1,
+      instant: judgement.neverActive ? facts.licensedSinceMs : facts.lastActiveMs
+    });
   }
-  const orderKey = (e) => e.match.judgement.neverActive ? e.facts.licensedSinceMs : e.facts.lastActiveMs;
   return pool.sort(
-    (a, b) => Number(b.match.judgement.neverActive) - Number(a.match.judgement.neverActive) || compareNumber(orderKey(a), orderKey(b)) || compareText(a.user.accountId, b.user.accountId)
+    (a, b) => a.group - b.group || compareNumber(a.instant, b.instant) || compareText(a.user.accountId, b.user.accountId)
   );
 }
 var byIndex;
@@ -20754,28 +21097,38 @@ var init_decide = __esm({
   "src/engine/decide.ts"() {
     "use strict";
     init_types3();
+    init_types4();
     init_access_path();
     init_activity();
     init_context();
     init_order();
+    init_small_map();
     init_time();
     byIndex = (a, b) => compareNumber(a.index, b.index);
   }
 });
 
 // src/engine/plan-body.ts
-import { createHash as createHash3 } from "node:crypto";
+import * as crypto from "node:crypto";
 function actionId(kind, accountId, resourceId) {
-  const hash = createHash3("sha256").update(`${kind}
+  return `act-${sha256Hex2(`${kind}
 ${accountId}
-${resourceId}`).digest("hex");
-  return `act-${hash.slice(0, 16)}`;
+${resourceId}`).slice(0, 16)}`;
 }
 function personKey(listed) {
   return (listed.email ?? listed.accountId).toLowerCase();
 }
-function compareListed(a, b) {
-  return compareText(a.product, b.product) || compareText(a.site, b.site) || compareText(personKey(a), personKey(b)) || compareText(a.accountId, b.accountId);
+function sortListed(items, extra = () => "", last = () => "") {
+  const keyed = items.map((item) => ({
+    item,
+    extra: extra(item),
+    person: personKey(item),
+    last: last(item)
+  }));
+  keyed.sort(
+    (a, b) => compareText(a.item.product, b.item.product) || compareText(a.item.site, b.item.site) || compareText(a.extra, b.extra) || compareText(a.person, b.person) || compareText(a.item.accountId, b.item.accountId) || compareText(a.last, b.last)
+  );
+  return keyed.map((k) => k.item);
 }
 function toAction(ctx, draft) {
   const { user, resource, facts, judgement } = draft;
@@ -20793,7 +21146,7 @@ function toAction(ctx, draft) {
     lastActive: facts.lastActive,
     licensedSince: facts.licensedSince,
     inactiveDays: judgement.inactiveDays,
-    reason: `${judgement.reason}${draft.reasonSuffix}`,
+    reason: `${reasonOf(ctx, judgement)}${draft.reasonSuffix}`,
     status: draft.status,
     operations: draft.operations,
     notes: [.../* @__PURE__ */ new Set([...draft.notes, ...draft.collateralNotes])],
@@ -20813,8 +21166,10 @@ function money(value) {
 function buildPlanBody(ctx, decision, inputs) {
   const { policy, snapshot, nowMs } = ctx;
   const { limits: limits2 } = policy;
-  const actions = decision.drafts.map((draft) => toAction(ctx, draft)).sort(
-    (a, b) => compareText(a.product, b.product) || compareText(a.site, b.site) || compareText(a.ruleIds[0] ?? "", b.ruleIds[0] ?? "") || compareListed(a, b) || compareText(a.kind, b.kind)
+  const actions = sortListed(
+    decision.drafts.map((draft) => toAction(ctx, draft)),
+    (a) => a.ruleIds[0] ?? "",
+    (a) => a.kind
   );
   const toRemove = /* @__PURE__ */ new Map();
   for (const action of actions) {
@@ -20870,37 +21225,45 @@ function buildPlanBody(ctx, decision, inputs) {
   blocked.sort(
     (a, b) => compareText(a.code, b.code) || compareText(a.product ?? "", b.product ?? "") || compareText(a.site ?? "", b.site ?? "")
   );
-  const protectedEntries = decision.protectedSeats.map(({ user, resource, rules: rules2, hit }) => ({
-    accountId: user.accountId,
-    email: user.email,
-    name: user.name,
-    product: resource.product,
-    site: resource.site,
-    resourceId: resource.id,
-    ruleIds: rules2.map((r) => r.rule.id),
-    reason: hit.reason,
-    exclusion: hit.kind
-  })).sort(compareListed);
-  const activityUnknown = decision.unknownSeats.map(({ user, resource, reason: reason2 }) => ({
-    accountId: user.accountId,
-    email: user.email,
-    name: user.name,
-    product: resource.product,
-    site: resource.site,
-    resourceId: resource.id,
-    reason: reason2
-  })).sort(compareListed);
-  const upcoming = decision.upcomingSeats.map(({ user, resource, ref, eligibleAtMs, lastActive }) => ({
-    accountId: user.accountId,
-    email: user.email,
-    name: user.name,
-    product: resource.product,
-    site: resource.site,
-    resourceId: resource.id,
-    ruleId: ref.rule.id,
-    eligibleAt: isoInstant(eligibleAtMs),
-    lastActive
-  })).sort((a, b) => compareListed(a, b) || compareText(a.ruleId, b.ruleId));
+  const protectedEntries = sortListed(
+    decision.protectedSeats.map(({ user, resource, rules: rules2, hit }) => ({
+      accountId: user.accountId,
+      email: user.email,
+      name: user.name,
+      product: resource.product,
+      site: resource.site,
+      resourceId: resource.id,
+      ruleIds: rules2.map((r) => r.rule.id),
+      reason: hit.reason,
+      exclusion: hit.kind
+    }))
+  );
+  const activityUnknown = sortListed(
+    decision.unknownSeats.map(({ user, resource, reason: reason2 }) => ({
+      accountId: user.accountId,
+      email: user.email,
+      name: user.name,
+      product: resource.product,
+      site: resource.site,
+      resourceId: resource.id,
+      reason: reason2
+    }))
+  );
+  const upcoming = sortListed(
+    decision.upcomingSeats.map(({ user, resource, ref, eligibleAtMs, lastActive }) => ({
+      accountId: user.accountId,
+      email: user.email,
+      name: user.name,
+      product: resource.product,
+      site: resource.site,
+      resourceId: resource.id,
+      ruleId: ref.rule.id,
+      eligibleAt: isoInstant(eligibleAtMs),
+      lastActive
+    })),
+    () => "",
+    (u) => u.ruleId
+  );
   const warnings = buildWarnings(ctx, decision, actions);
   let licensedSeats = 0;
   for (const users of ctx.licensedByResource.values()) licensedSeats += users.length;
@@ -20942,7 +21305,7 @@ function buildWarnings(ctx, decision, actions) {
       message: `First run: no state yet, so each licence is taken to start when the account joined the organisation (addedToOrg); ${affected} action(s) rely on that estimate. Later runs record when each licence is first seen.`
     });
   }
-  warnings.push(...ctx.exclusions.warnings(ctx.snapshot.users));
+  warnings.push(...ctx.exclusions.warnings());
   for (const shortfall of decision.shortfalls) {
     const short = shortfall.remaining - shortfall.target;
     const passed = [...shortfall.passedOver.entries()].sort(([a], [b]) => compareText(a, b)).map(([status, count4]) => `${count4} ${status}`);
@@ -20981,7 +21344,7 @@ function buildWarnings(ctx, decision, actions) {
   }
   return warnings.sort((a, b) => compareText(a.code, b.code) || compareText(a.message, b.message));
 }
-var MAX_NAMED;
+var sha256Hex2, MAX_NAMED;
 var init_plan_body = __esm({
   "src/engine/plan-body.ts"() {
     "use strict";
@@ -20993,36 +21356,33 @@ var init_plan_body = __esm({
     init_decide();
     init_order();
     init_time();
+    sha256Hex2 = typeof crypto.hash === "function" ? (text2) => crypto.hash("sha256", text2, "hex") : (text2) => crypto.createHash("sha256").update(text2).digest("hex");
     MAX_NAMED = 20;
   }
 });
 
 // src/engine/state.ts
 function copy(entry) {
-  return entry.estimated === true ? { since: entry.since, estimated: true } : { since: entry.since };
+  return entry;
 }
 function nextState(ctx) {
   const previous = ctx.state?.licensedSince ?? {};
-  const entries = [];
-  for (const key in previous) {
-    if (!Object.hasOwn(previous, key)) continue;
-    const resourceId = key.slice(key.indexOf(" ") + 1);
-    if (!ctx.readResourceIds.has(resourceId)) entries.push([key, copy(previous[key])]);
-  }
+  const licensedSince = /* @__PURE__ */ Object.create(null);
+  const readSuffixes = [...ctx.readResourceIds].map((id) => ` ${id}`);
+  const kept = ctx.state ? Object.keys(previous).filter((key) => !readSuffixes.some((suffix) => key.endsWith(suffix))) : [];
+  for (const key of kept.sort(compareText)) licensedSince[key] = copy(previous[key]);
   const { fetchedAt } = ctx.snapshot;
-  for (const [resourceId, users] of ctx.licensedByResource) {
-    for (const user of users) {
+  const seenNow = { since: fetchedAt };
+  for (const resourceId of [...ctx.licensedByResource.keys()].sort(compareText)) {
+    for (const user of ctx.licensedByResource.get(resourceId)) {
       const key = licenceKey(user.accountId, resourceId);
-      const known = Object.hasOwn(previous, key) ? previous[key] : void 0;
-      if (known) entries.push([key, copy(known)]);
+      const known = ctx.state ? previous[key] : void 0;
+      if (known) licensedSince[key] = copy(known);
       else if (ctx.firstRun)
-        entries.push([key, { since: user.addedToOrg ?? fetchedAt, estimated: true }]);
-      else entries.push([key, { since: fetchedAt }]);
+        licensedSince[key] = { since: user.addedToOrg ?? fetchedAt, estimated: true };
+      else licensedSince[key] = seenNow;
     }
   }
-  entries.sort(([a], [b]) => compareText(a, b));
-  const licensedSince = {};
-  for (const [key, entry] of entries) licensedSince[key] = entry;
   return {
     schemaVersion: STATE_SCHEMA_VERSION,
     orgId: ctx.snapshot.orgId,
@@ -21040,7 +21400,8 @@ var init_state2 = __esm({
 
 // src/engine/evaluate.ts
 function recordedRoles(snapshot, accountId) {
-  return Object.hasOwn(snapshot.userRoles, accountId) ? snapshot.userRoles[accountId] : void 0;
+  const roles = snapshot.userRoles[accountId];
+  return Array.isArray(roles) ? roles : void 0;
 }
 function recordedTokenUse(snapshot, accountId) {
   if (!Object.hasOwn(snapshot.apiTokenLastUsed, accountId)) return void 0;
@@ -21120,6 +21481,8 @@ var init_engine = __esm({
     init_org_check();
     init_evaluate();
     init_plan_body();
+    init_access_path();
+    init_context();
     init_governed();
   }
 });
@@ -22825,6 +23188,21 @@ var init_client = __esm({
           false
         );
       }
+      /**
+       * Every user API token of the org's managed accounts, with its owner and last use (API Access
+       * API, "Get all API tokens in an org"; scope `read:tokens:admin`). The page size is left to
+       * Atlassian, which documents no `limit` for it.
+       */
+      listOrgApiTokens(options = {}) {
+        return this.getPages(
+          `/admin/api-access/v1/orgs/${this.org}/api-tokens`,
+          "GET /admin/api-access/v1/orgs/{orgId}/api-tokens",
+          {},
+          options,
+          (page) => page.data,
+          false
+        );
+      }
       /** The API tokens a managed account owns (User management API; needs a key without scopes). */
       async getApiTokens(accountId, options = {}) {
         const response = await this.http.request({
@@ -23386,6 +23764,56 @@ var init_intersect = __esm({
   }
 });
 
+// src/apply/outcomes.ts
+function recordingHooks(record, outcomes, verb, onProgress) {
+  return {
+    onOperation: (action, result) => record({ outcome: result.outcome, detail: result.detail, action, operation: result.op }),
+    onAction: (result) => {
+      record({ outcome: result.outcome, detail: result.detail, action: result.action });
+      outcomes.set(result.action.id, { outcome: result.outcome, detail: result.detail });
+    },
+    // About twenty lines for a long run, not one per action.
+    onProgress: (done, total) => {
+      if (done === total || done % Math.max(1, Math.ceil(total / 20)) === 0) {
+        onProgress?.(`actions ${verb} ${done}/${total}`);
+      }
+    }
+  };
+}
+function applyResultOf(planId, actions, outcomes, dryRun) {
+  const entries = actions.map((action) => ({
+    actionId: action.id,
+    accountId: action.accountId,
+    email: action.email,
+    name: action.name,
+    product: action.product,
+    site: action.site,
+    ...outcomes.get(action.id) ?? { outcome: "failed", detail: "no outcome was recorded" }
+  }));
+  const counts = {};
+  for (const e of entries) counts[e.outcome] = (counts[e.outcome] ?? 0) + 1;
+  return { planId, outcomes: entries, counts, dryRun };
+}
+function exitCodeOfResult(result) {
+  return result.outcomes.some((e) => FAILING_OUTCOMES.has(e.outcome)) ? 1 : 0;
+}
+function lastAppliedAfter(plan, state) {
+  const previous = state.lastApplied;
+  return previous && Date.parse(previous.createdAt) > Date.parse(plan.createdAt) ? previous : { planId: plan.planId, createdAt: plan.createdAt };
+}
+var FAILING_OUTCOMES;
+var init_outcomes = __esm({
+  "src/apply/outcomes.ts"() {
+    "use strict";
+    FAILING_OUTCOMES = /* @__PURE__ */ new Set([
+      "failed",
+      "partial",
+      "unverified",
+      "needs-manual"
+    ]);
+  }
+});
+
 // src/apply/apply.ts
 async function applyReviewedPlan(options) {
   const { plan, audit, auditContext, onProgress } = options;
@@ -23472,60 +23900,25 @@ async function applyReviewedPlan(options) {
       );
     }
   }
-  const verb = options.dryRun ? "checked" : "applied";
-  const executed = await options.executor(toExecute, {
-    onOperation: (action, result2) => audit(
-      applyAuditRow(plan, auditContext, {
-        outcome: result2.outcome,
-        detail: result2.detail,
-        action,
-        operation: result2.op
-      })
-    ),
-    onAction: (result2) => {
-      audit(
-        applyAuditRow(plan, auditContext, {
-          outcome: result2.outcome,
-          detail: result2.detail,
-          action: result2.action
-        })
-      );
-      outcomes.set(result2.action.id, { outcome: result2.outcome, detail: result2.detail });
-    },
-    // About twenty lines for a long run, not one per action.
-    onProgress: (done, total) => {
-      if (done === total || done % Math.max(1, Math.ceil(total / 20)) === 0) {
-        onProgress?.(`actions ${verb} ${done}/${total}`);
-      }
-    }
-  });
-  const entries = decisions.map((d) => {
-    const settled = outcomes.get(d.action.id) ?? {
-      outcome: "failed",
-      detail: "no outcome was recorded"
-    };
-    return {
-      actionId: d.action.id,
-      accountId: d.action.accountId,
-      email: d.action.email,
-      name: d.action.name,
-      product: d.action.product,
-      site: d.action.site,
-      ...settled
-    };
-  });
-  const counts = {};
-  for (const e of entries) counts[e.outcome] = (counts[e.outcome] ?? 0) + 1;
-  const result = {
-    planId: plan.planId,
-    outcomes: entries,
-    counts,
-    dryRun: options.dryRun
-  };
+  const executed = await options.executor(
+    toExecute,
+    recordingHooks(
+      (fields) => audit(applyAuditRow(plan, auditContext, fields)),
+      outcomes,
+      options.dryRun ? "checked" : "applied",
+      onProgress
+    )
+  );
+  const result = applyResultOf(
+    plan.planId,
+    decisions.map((d) => d.action),
+    outcomes,
+    options.dryRun
+  );
   return {
     result,
-    nextState: options.dryRun ? null : stateAfterApply(plan, fresh.nextState, decisions, entries),
-    exitCode: entries.some((e) => FAILING_OUTCOMES.has(e.outcome)) ? 1 : 0,
+    nextState: options.dryRun ? null : stateAfterApply(plan, fresh.nextState, decisions, result.outcomes),
+    exitCode: exitCodeOfResult(result),
     decisions,
     executed,
     newSinceReview
@@ -23542,11 +23935,13 @@ function stateAfterApply(plan, freshState, decisions, entries) {
       delete licensedSince[licenceKey(d.action.accountId, resourceId)];
     }
   }
-  const previous = freshState.lastApplied;
-  const lastApplied = previous && Date.parse(previous.createdAt) > Date.parse(plan.createdAt) ? previous : { planId: plan.planId, createdAt: plan.createdAt };
-  return { ...freshState, orgId: plan.org.id, licensedSince, lastApplied };
+  return {
+    ...freshState,
+    orgId: plan.org.id,
+    licensedSince,
+    lastApplied: lastAppliedAfter(plan, freshState)
+  };
 }
-var FAILING_OUTCOMES;
 var init_apply = __esm({
   "src/apply/apply.ts"() {
     "use strict";
@@ -23555,8 +23950,8 @@ var init_apply = __esm({
     init_types3();
     init_audit_rows();
     init_intersect();
+    init_outcomes();
     init_preconditions();
-    FAILING_OUTCOMES = /* @__PURE__ */ new Set(["failed", "partial", "unverified"]);
   }
 });
 
@@ -23584,14 +23979,18 @@ function dryRunExecutor() {
   };
 }
 function liveExecutor(writer, options = {}) {
+  return liveSeatExecutor(writer, REMOVAL, options);
+}
+function liveSeatExecutor(writer, strategy, options = {}) {
   const concurrency = Math.max(1, options.concurrency ?? 4);
+  const { done: doneName, unchanged } = strategy.outcomes;
   return async (decisions, hooks) => {
     const writes = new Array(decisions.length);
     const sent = /* @__PURE__ */ new Map();
     const writeOnce = (op, accountId) => {
       const key = `${accountId} ${operationKey(op)}`;
       let status = sent.get(key);
-      if (!status) sent.set(key, status = writeOne(writer, op, accountId));
+      if (!status) sent.set(key, status = writeOne(writer, strategy, op, accountId));
       return status.then((s) => ({ ...s, op }));
     };
     let done = 0;
@@ -23600,15 +23999,9 @@ function liveExecutor(writer, options = {}) {
       for (const op of decision.operations) {
         const status = await writeOnce(op, decision.action.accountId);
         statuses.push(status);
-        if (status.status === "ok") {
-          hooks.onOperation?.(decision.action, {
-            op,
-            outcome: "applied",
-            detail: "write accepted"
-          });
-        } else if (status.status === "failed") {
-          hooks.onOperation?.(decision.action, { op, outcome: "failed", detail: status.detail });
-        }
+        if (needsReread(status)) continue;
+        const outcome = status.status === "ok" ? doneName : status.status === "already" ? unchanged : "failed";
+        hooks.onOperation?.(decision.action, { op, outcome, detail: status.detail });
       }
       writes[index] = statuses;
       done += 1;
@@ -23617,13 +24010,13 @@ function liveExecutor(writer, options = {}) {
     const recheck = new Set(
       decisions.filter((_d, i) => !(writes[i] ?? []).some((w) => w.status === "failed")).map((d) => d.action.accountId)
     );
-    const held = await readSeats(writer, decisions, recheck, {
+    const held = await readSeats(writer, decisions, recheck, strategy.seatWhenDone === "held", {
       rereads: Math.max(0, options.verifyRereads ?? 2),
       delayMs: options.verifyDelayMs ?? 2e3,
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
     });
     return decisions.map((decision, index) => {
-      const result = settle(decision, writes[index] ?? [], held);
+      const result = settle(strategy, decision, writes[index] ?? [], held);
       for (const r of result.operations) {
         if (needsReread(writes[index]?.find((w) => w.op === r.op))) {
           hooks.onOperation?.(decision.action, r);
@@ -23634,18 +24027,15 @@ function liveExecutor(writer, options = {}) {
     });
   };
 }
-async function writeOne(writer, op, accountId) {
+async function writeOne(writer, strategy, op, accountId) {
   try {
     await writer.execute(op, accountId);
-    return { op, status: "ok" };
+    return { op, status: "ok", detail: "write accepted" };
   } catch (error) {
-    const { status, ambiguous } = error ?? {};
-    const detail = messageOf(error);
-    if (status === 404 && ambiguous !== true) return { op, status: "not-found", detail };
-    return { op, status: ambiguous === true ? "uncertain" : "failed", detail };
+    return { op, ...await strategy.answerOf(error, op, accountId) };
   }
 }
-async function readSeats(writer, decisions, recheck, retry) {
+async function readSeats(writer, decisions, recheck, heldWhenDone, retry) {
   const accountsByResource = /* @__PURE__ */ new Map();
   for (const d of decisions) {
     for (const resourceId of resourcesOfAction(d.action)) {
@@ -23657,7 +24047,7 @@ async function readSeats(writer, decisions, recheck, retry) {
   const held = /* @__PURE__ */ new Map();
   const read = async (resourceId, accounts) => {
     try {
-      return await writer.seatsHeld(resourceId, accounts);
+      return new Set(await writer.seatsHeld(resourceId, accounts));
     } catch (error) {
       return { error: messageOf(error) };
     }
@@ -23667,78 +24057,83 @@ async function readSeats(writer, decisions, recheck, retry) {
   }
   for (let attempt = 0; attempt < retry.rereads; attempt++) {
     const pending = [];
-    for (const [resourceId, seats] of held) {
-      if ("error" in seats) continue;
-      const again = [...seats].filter((a) => recheck.has(a));
-      if (again.length > 0) pending.push([resourceId, again, seats]);
+    for (const [resourceId, accounts] of accountsByResource) {
+      const seats = held.get(resourceId);
+      if (!seats || "error" in seats) continue;
+      const again = [...accounts].filter((a) => recheck.has(a) && seats.has(a) !== heldWhenDone);
+      if (again.length > 0) pending.push([again, seats, resourceId]);
     }
     if (pending.length === 0) break;
     await retry.sleep(retry.delayMs);
-    for (const [resourceId, accounts, seats] of pending) {
+    for (const [accounts, seats, resourceId] of pending) {
       const again = await read(resourceId, accounts);
       if ("error" in again) continue;
-      const reread = new Set(accounts);
-      held.set(resourceId, new Set([...seats].filter((a) => !reread.has(a) || again.has(a))));
+      for (const a of accounts) {
+        if (again.has(a)) seats.add(a);
+        else seats.delete(a);
+      }
     }
   }
   return held;
 }
-function seatState(action, held) {
+function seatState(action, held, heldWhenDone) {
   const where2 = [];
   for (const resourceId of resourcesOfAction(action)) {
     const seats = held.get(resourceId);
     if (!seats) continue;
     if ("error" in seats)
       return { state: "unknown", detail: `verification read failed: ${seats.error}` };
-    if (seats.has(action.accountId)) where2.push(resourceId);
+    if (seats.has(action.accountId) !== heldWhenDone) where2.push(resourceId);
   }
-  return where2.length > 0 ? { state: "held", where: where2 } : { state: "gone" };
+  return where2.length > 0 ? { state: "not-done", where: where2 } : { state: "done" };
 }
-function settle(decision, writes, held) {
-  const seat = seatState(decision.action, held);
+function settle(strategy, decision, writes, held) {
+  const { done, unchanged } = strategy.outcomes;
+  const seat = seatState(decision.action, held, strategy.seatWhenDone === "held");
   const operations = writes.map((w) => {
-    if (w.status === "ok") return { op: w.op, outcome: "applied", detail: "write accepted" };
-    if (w.status === "failed") return { op: w.op, outcome: "failed", detail: w.detail };
-    if (w.status === "uncertain") {
-      return seat.state === "gone" ? {
-        op: w.op,
-        outcome: "applied",
-        detail: `the answer was lost, and a re-read shows the seat gone (${w.detail})`
-      } : { op: w.op, outcome: "failed", detail: w.detail };
+    switch (w.status) {
+      case "ok":
+        return { op: w.op, outcome: done, detail: w.detail };
+      case "already":
+        return { op: w.op, outcome: unchanged, detail: w.detail };
+      case "failed":
+        return { op: w.op, outcome: "failed", detail: w.detail };
+      case "uncertain":
+        return seat.state === "done" ? {
+          op: w.op,
+          outcome: done,
+          detail: `the answer was lost, and a re-read shows the seat ${strategy.seatWhenDone} (${w.detail})`
+        } : { op: w.op, outcome: "failed", detail: w.detail };
+      case "not-found":
+        return seat.state === "done" ? {
+          op: w.op,
+          outcome: unchanged,
+          detail: `404, and a re-read confirms the seat is ${strategy.seatWhenDone} (${w.detail})`
+        } : {
+          op: w.op,
+          outcome: "failed",
+          detail: `404 not confirmed: ${seat.state === "not-done" ? strategy.seatWhenNotDone : seat.detail} (${w.detail})`
+        };
     }
-    return seat.state === "gone" ? {
-      op: w.op,
-      outcome: "already-absent",
-      detail: `404, and a re-read confirms the seat is gone (${w.detail})`
-    } : {
-      op: w.op,
-      outcome: "failed",
-      detail: `404 not confirmed: ${seat.state === "held" ? "the seat is still held" : seat.detail} (${w.detail})`
-    };
   });
-  const ok = operations.filter((o) => o.outcome === "applied").length;
-  const absent = operations.filter((o) => o.outcome === "already-absent").length;
   const failed = operations.filter((o) => o.outcome === "failed");
   const base = { action: decision.action, operations };
   if (failed.length > 0) {
     const why = failed.map((f) => f.detail).join("; ");
-    return ok + absent > 0 ? {
+    return failed.length < operations.length ? {
       ...base,
       outcome: "partial",
       detail: `${failed.length} of ${operations.length} operation(s) failed: ${why}`
     } : { ...base, outcome: "failed", detail: why };
   }
-  if (seat.state === "gone") {
-    return ok === 0 ? {
-      ...base,
-      outcome: "already-absent",
-      detail: "every removal answered 404 and the seat is gone"
-    } : { ...base, outcome: "applied", detail: "verified: the seat is gone" };
+  if (seat.state === "done") {
+    const changed = writes.some((w) => w.status === "ok" || w.status === "uncertain");
+    return changed ? { ...base, outcome: done, detail: strategy.verified.changed } : { ...base, outcome: unchanged, detail: strategy.verified.unchanged };
   }
   return {
     ...base,
     outcome: "unverified",
-    detail: seat.state === "held" ? `the writes were accepted but the seat is still held on ${seat.where.join(", ")}` : seat.detail
+    detail: seat.state === "not-done" ? `the writes were accepted but ${strategy.seatWhenNotDone} on ${seat.where.join(", ")}` : seat.detail
   };
 }
 async function forEachBounded(items, limit, work) {
@@ -23757,13 +24152,28 @@ async function forEachBounded(items, limit, work) {
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
-var needsReread;
+var REMOVAL, needsReread;
 var init_executor = __esm({
   "src/apply/executor.ts"() {
     "use strict";
     init_errors();
     init_intersect();
     init_operations2();
+    REMOVAL = {
+      outcomes: { done: "applied", unchanged: "already-absent" },
+      seatWhenDone: "gone",
+      seatWhenNotDone: "the seat is still held",
+      verified: {
+        changed: "verified: the seat is gone",
+        unchanged: "every removal answered 404 and the seat is gone"
+      },
+      answerOf(error) {
+        const { status, ambiguous } = error ?? {};
+        const detail = messageOf(error);
+        if (status === 404 && ambiguous !== true) return { status: "not-found", detail };
+        return { status: ambiguous === true ? "uncertain" : "failed", detail };
+      }
+    };
     needsReread = (w) => w?.status === "not-found" || w?.status === "uncertain";
   }
 });
@@ -23917,52 +24327,41 @@ var init_render_apply = __esm({
 
 // src/restore/executor.ts
 function dryRunRestoreExecutor() {
-  return (decisions, hooks) => Promise.resolve(
-    decisions.map((d, i) => {
-      const operations = d.operations.map((op) => ({
-        op,
-        outcome: "dry-run",
-        detail: "dry run: not written"
-      }));
-      for (const r of operations) hooks.onOperation?.(d.action, r);
-      const result = {
-        action: d.action,
-        outcome: "dry-run",
-        detail: `dry run: ${operations.length} operation(s) would run`,
-        operations
-      };
-      hooks.onAction?.(result);
-      hooks.onProgress?.(i + 1, decisions.length);
-      return result;
-    })
-  );
+  return dryRunExecutor();
+}
+function liveRestoreExecutor(writer, options = {}) {
+  return liveSeatExecutor(writer, restoreStrategy(writer), options);
+}
+function restoreStrategy(writer) {
+  return {
+    outcomes: { done: "restored", unchanged: "restored" },
+    seatWhenDone: "held",
+    seatWhenNotDone: "no seat is held",
+    verified: {
+      changed: "verified: the seat is held again",
+      unchanged: "verified: the seat was already held; nothing changed"
+    },
+    answerOf(error, op, accountId) {
+      const message = messageOf(error);
+      if (!(error instanceof AtlassianApiError)) return { status: "failed", detail: message };
+      if (error.status === 409) return settleConflict(writer, op, accountId, error);
+      if (error.ambiguous) return { status: "uncertain", detail: message };
+      return { status: "failed", detail: message };
+    }
+  };
 }
 function groupLabel(op) {
   return op.groupName || op.groupId;
 }
-async function writeOne2(writer, op, accountId) {
-  try {
-    await writer.execute(op, accountId);
-    return { op, status: "ok", detail: "write accepted" };
-  } catch (error) {
-    const message = messageOf(error);
-    if (!(error instanceof AtlassianApiError)) return { op, status: "failed", detail: message };
-    if (error.status === 409) return settleConflict(writer, op, accountId, error);
-    if (error.ambiguous) return { op, status: "uncertain", detail: message };
-    return { op, status: "failed", detail: message };
-  }
-}
 async function settleConflict(writer, op, accountId, error) {
   const code = error.code ? ` ${error.code}` : "";
   const limit = (what) => ({
-    op,
     status: "failed",
     detail: `licence limit reached: ${what} has no free seat (409${code}); free a seat or raise the licence tier, then apply this restore plan again`
   });
   if (op.type === "assign-role") return limit(op.resourceId);
   if (op.type !== "add-group-membership") {
     return {
-      op,
       status: "failed",
       detail: `conflict (409${code}): ${error.detail ?? error.message}`
     };
@@ -23975,14 +24374,12 @@ async function settleConflict(writer, op, accountId, error) {
     member = await writer.isMember(op.directoryId, op.groupId, accountId);
   } catch (readError) {
     return {
-      op,
       status: "failed",
       detail: `conflict (409${code}), and reading the user's groups to tell "already a member" from "licence limit reached" failed: ${messageOf(readError)}`
     };
   }
   if (member) {
     return {
-      op,
       status: "already",
       detail: `already a member of ${groupLabel(op)} (409${code}): nothing to give back`
     };
@@ -23991,147 +24388,12 @@ async function settleConflict(writer, op, accountId, error) {
     `a product that group ${groupLabel(op)} grants (the user is not a member, so the 409 is not "already a member")`
   );
 }
-function liveRestoreExecutor(writer, options = {}) {
-  const concurrency = Math.max(1, options.concurrency ?? 4);
-  const rereads = Math.max(0, options.verifyRereads ?? 2);
-  const delayMs = options.verifyDelayMs ?? 2e3;
-  const sleep2 = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  return async (decisions, hooks) => {
-    const writes = new Array(decisions.length);
-    let done = 0;
-    let next = 0;
-    const worker = async () => {
-      while (next < decisions.length) {
-        const index = next++;
-        const decision = decisions[index];
-        const statuses = [];
-        for (const op of decision.operations) {
-          const status = await writeOne2(writer, op, decision.action.accountId);
-          statuses.push(status);
-          if (status.status !== "uncertain") {
-            hooks.onOperation?.(decision.action, {
-              op,
-              outcome: status.status === "failed" ? "failed" : "restored",
-              detail: status.detail
-            });
-          }
-        }
-        writes[index] = statuses;
-        done += 1;
-        hooks.onProgress?.(done, decisions.length);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, decisions.length) }, worker));
-    const held = await readHeld(writer, decisions, writes, { rereads, delayMs, sleep: sleep2 });
-    return decisions.map((decision, index) => {
-      const result = settle2(decision, writes[index] ?? [], held);
-      for (const r of result.operations) {
-        const write = writes[index]?.find((w) => w.op === r.op);
-        if (write?.status === "uncertain") hooks.onOperation?.(decision.action, r);
-      }
-      hooks.onAction?.(result);
-      return result;
-    });
-  };
-}
-async function readHeld(writer, decisions, writes, retry) {
-  const wanted = /* @__PURE__ */ new Map();
-  decisions.forEach((d) => {
-    for (const resourceId of resourcesOfAction(d.action)) {
-      let accounts = wanted.get(resourceId);
-      if (!accounts) wanted.set(resourceId, accounts = /* @__PURE__ */ new Set());
-      accounts.add(d.action.accountId);
-    }
-  });
-  const read = async (resourceId, accounts) => {
-    try {
-      return new Set(await writer.seatsHeld(resourceId, accounts));
-    } catch (error) {
-      return { error: messageOf(error) };
-    }
-  };
-  const held = /* @__PURE__ */ new Map();
-  for (const [resourceId, accounts] of wanted)
-    held.set(resourceId, await read(resourceId, [...accounts]));
-  const recheck = new Set(
-    decisions.filter((_d, i) => !(writes[i] ?? []).some((w) => w.status === "failed")).map((d) => d.action.accountId)
-  );
-  for (let attempt = 0; attempt < retry.rereads; attempt++) {
-    const pending = [];
-    for (const [resourceId, accounts] of wanted) {
-      const seats = held.get(resourceId);
-      if (!seats || "error" in seats) continue;
-      const missing = [...accounts].filter((a) => recheck.has(a) && !seats.has(a));
-      if (missing.length > 0) pending.push([resourceId, missing, seats]);
-    }
-    if (pending.length === 0) break;
-    await retry.sleep(retry.delayMs);
-    for (const [resourceId, accounts, seats] of pending) {
-      const again = await read(resourceId, accounts);
-      if ("error" in again) continue;
-      for (const a of again) seats.add(a);
-    }
-  }
-  return held;
-}
-function seatState2(action, held) {
-  const where2 = [];
-  for (const resourceId of resourcesOfAction(action)) {
-    const seats = held.get(resourceId);
-    if (!seats) continue;
-    if ("error" in seats)
-      return { state: "unknown", detail: `verification read failed: ${seats.error}` };
-    if (!seats.has(action.accountId)) where2.push(resourceId);
-  }
-  return where2.length === 0 ? { state: "held" } : { state: "missing", where: where2 };
-}
-function settle2(decision, writes, held) {
-  const seat = seatState2(decision.action, held);
-  const operations = writes.map((w) => {
-    switch (w.status) {
-      case "ok":
-      case "already":
-        return { op: w.op, outcome: "restored", detail: w.detail };
-      case "failed":
-        return { op: w.op, outcome: "failed", detail: w.detail };
-      case "uncertain":
-        return seat.state === "held" ? {
-          op: w.op,
-          outcome: "restored",
-          detail: `the answer was lost, and a re-read shows the seat held (${w.detail})`
-        } : { op: w.op, outcome: "failed", detail: w.detail };
-    }
-  });
-  const base = { action: decision.action, operations };
-  const failed = operations.filter((o) => o.outcome === "failed");
-  if (failed.length > 0) {
-    const why = failed.map((f) => f.detail).join("; ");
-    return failed.length < operations.length ? {
-      ...base,
-      outcome: "partial",
-      detail: `${failed.length} of ${operations.length} operation(s) failed: ${why}`
-    } : { ...base, outcome: "failed", detail: why };
-  }
-  if (seat.state === "held") {
-    const changed = writes.some((w) => w.status !== "already");
-    return {
-      ...base,
-      outcome: "restored",
-      detail: changed ? "verified: the seat is held again" : "verified: the seat was already held; nothing changed"
-    };
-  }
-  return {
-    ...base,
-    outcome: "unverified",
-    detail: seat.state === "missing" ? `the writes were accepted but no seat is held on ${seat.where.join(", ")}` : seat.detail
-  };
-}
 var LICENCE_LIMIT_CODE;
 var init_executor2 = __esm({
   "src/restore/executor.ts"() {
     "use strict";
+    init_executor();
     init_errors2();
-    init_intersect();
     init_errors();
     LICENCE_LIMIT_CODE = /409-3$/;
   }
@@ -24437,41 +24699,16 @@ async function applyRestorePlan(options) {
     ...options.verify,
     concurrency: options.concurrency ?? 4
   });
-  const verb = options.dryRun ? "checked" : "restored";
-  await executor(decisions, {
-    onOperation: (action, result2) => rowFor({ outcome: result2.outcome, detail: result2.detail, action, operation: result2.op }),
-    onAction: (result2) => {
-      rowFor({ outcome: result2.outcome, detail: result2.detail, action: result2.action });
-      outcomes.set(result2.action.id, { outcome: result2.outcome, detail: result2.detail });
-    },
-    onProgress: (done, total) => {
-      if (done === total || done % Math.max(1, Math.ceil(total / 20)) === 0) {
-        progress?.(`actions ${verb} ${done}/${total}`);
-      }
-    }
-  });
-  const entries = planned.map((action) => ({
-    actionId: action.id,
-    accountId: action.accountId,
-    email: action.email,
-    name: action.name,
-    product: action.product,
-    site: action.site,
-    ...outcomes.get(action.id) ?? { outcome: "failed", detail: "no outcome was recorded" }
-  }));
-  const counts = {};
-  for (const e of entries) counts[e.outcome] = (counts[e.outcome] ?? 0) + 1;
-  const result = {
-    planId: plan.planId,
-    outcomes: entries,
-    counts,
-    dryRun: options.dryRun
-  };
+  await executor(
+    decisions,
+    recordingHooks(rowFor, outcomes, options.dryRun ? "checked" : "restored", progress)
+  );
+  const result = applyResultOf(plan.planId, planned, outcomes, options.dryRun);
   const restored = planned.filter((a) => outcomes.get(a.id)?.outcome === "restored");
   return {
     result,
     nextState: options.dryRun ? null : stateAfterRestore(plan, options.state, restored, clock()),
-    exitCode: entries.some((e) => FAILING.has(e.outcome)) ? 1 : 0,
+    exitCode: exitCodeOfResult(result),
     decisions: [],
     executed: [],
     newSinceReview: 0,
@@ -24486,17 +24723,21 @@ function stateAfterRestore(plan, state, restored, now) {
       licensedSince[licenceKey(action.accountId, resourceId)] = { since };
     }
   }
-  const previous = state.lastApplied;
-  const lastApplied = previous && Date.parse(previous.createdAt) > Date.parse(plan.createdAt) ? previous : { planId: plan.planId, createdAt: plan.createdAt };
-  return { ...state, orgId: plan.org.id, licensedSince, lastApplied };
+  return {
+    ...state,
+    orgId: plan.org.id,
+    licensedSince,
+    lastApplied: lastAppliedAfter(plan, state)
+  };
 }
-var RESTORE_OPERATIONS, FAILING;
+var RESTORE_OPERATIONS;
 var init_apply2 = __esm({
   "src/restore/apply.ts"() {
     "use strict";
     init_audit_rows();
     init_preconditions();
     init_intersect();
+    init_outcomes();
     init_ids();
     init_snapshot_reader();
     init_errors();
@@ -24512,7 +24753,6 @@ var init_apply2 = __esm({
       "assign-role",
       "restore-user"
     ]);
-    FAILING = /* @__PURE__ */ new Set(["failed", "partial", "unverified", "needs-manual"]);
   }
 });
 
@@ -27693,16 +27933,16 @@ var init_cursor = __esm({
       }
       capacity;
       entries = /* @__PURE__ */ new Map();
-      remember(hash, query) {
-        if (this.entries.has(hash)) return;
+      remember(hash2, query) {
+        if (this.entries.has(hash2)) return;
         if (this.entries.size >= this.capacity) {
           const oldest = this.entries.keys().next().value;
           if (oldest !== void 0) this.entries.delete(oldest);
         }
-        this.entries.set(hash, query);
+        this.entries.set(hash2, query);
       }
-      recall(hash) {
-        return this.entries.get(hash);
+      recall(hash2) {
+        return this.entries.get(hash2);
       }
     };
   }
@@ -28207,19 +28447,19 @@ var init_views = __esm({
 });
 
 // src/sandbox/routes.ts
-function paginate2(all, offset, limit, hash) {
+function paginate2(all, offset, limit, hash2) {
   const items = all.slice(offset, offset + limit);
-  const links = { self: encodeCursor({ offset, hash }) };
-  if (offset + limit < all.length) links.next = encodeCursor({ offset: offset + limit, hash });
-  if (offset > 0) links.prev = encodeCursor({ offset: Math.max(0, offset - limit), hash });
+  const links = { self: encodeCursor({ offset, hash: hash2 }) };
+  if (offset + limit < all.length) links.next = encodeCursor({ offset: offset + limit, hash: hash2 });
+  if (offset > 0) links.prev = encodeCursor({ offset: Math.max(0, offset - limit), hash: hash2 });
   return { items, links };
 }
 function resolveSearch(ctx, family, scope, parsed) {
   if (parsed.problems.length) return badRequest(family, parsed.problems);
   if (parsed.cursor === void 0) {
-    const hash = queryHash(scope, parsed.filter);
-    ctx.cursors.remember(hash, parsed.filter);
-    return { filter: parsed.filter, offset: 0, hash };
+    const hash2 = queryHash(scope, parsed.filter);
+    ctx.cursors.remember(hash2, parsed.filter);
+    return { filter: parsed.filter, offset: 0, hash: hash2 };
   }
   const state = decodeCursor(parsed.cursor);
   if (!state) return invalidCursor(family);
@@ -28257,9 +28497,9 @@ function resolveGetPage(ctx, family, scope, defaultLimit, maxLimit, readQuery) {
   }
   const query = readQuery();
   if (isReply(query)) return query;
-  const hash = queryHash(scope, { query, limit });
-  ctx.cursors.remember(hash, { query, limit });
-  return { query, offset: 0, limit, hash };
+  const hash2 = queryHash(scope, { query, limit });
+  ctx.cursors.remember(hash2, { query, limit });
+  return { query, offset: 0, limit, hash: hash2 };
 }
 function isReply(value) {
   return typeof value === "object" && value !== null && "status" in value && typeof value.status === "number";
@@ -28484,7 +28724,7 @@ function searchWorkspaces(ctx) {
   if (problems.length) return badRequest(family, problems);
   let offset = 0;
   let filter;
-  let hash;
+  let hash2;
   if (value.cursor !== void 0 && value.cursor !== null) {
     if (Object.keys(value).length > 1) {
       return badRequest(family, [
@@ -28496,15 +28736,15 @@ function searchWorkspaces(ctx) {
     if (!state || !recalled) return apiError(family, 400, "ADMIN-400-4", "Invalid cursor");
     offset = state.offset;
     filter = recalled;
-    hash = state.hash;
+    hash2 = state.hash;
   } else {
     filter = {
       limit: value.limit ?? 20,
       query: value.query,
       sort: value.sort
     };
-    hash = queryHash("workspaces.search", filter);
-    ctx.cursors.remember(hash, filter);
+    hash2 = queryHash("workspaces.search", filter);
+    ctx.cursors.remember(hash2, filter);
   }
   const all = ctx.model.workspaces().filter((w) => matchesQuery(ctx, w, filter.query));
   if (Array.isArray(filter.sort)) {
@@ -28517,7 +28757,7 @@ function searchWorkspaces(ctx) {
       });
     }
   }
-  const page = paginate2(all, offset, filter.limit, hash);
+  const page = paginate2(all, offset, filter.limit, hash2);
   return json({
     data: page.items.map((w) => renderWorkspace(ctx.model, w, ctx.usage(w.id))),
     links: page.links,
@@ -28931,6 +29171,45 @@ var init_routes = __esm({
               description: u.serviceAccount?.description
             })),
             total: all.length
+          });
+        }
+      },
+      {
+        // API Access API "Get all API tokens in an org": the user API tokens of managed accounts,
+        // org-wide (developer.atlassian.com/cloud/admin/api-access/rest/api-group-api-token/).
+        // Filters (q, status, createdAt*, lastActiveAt*) are not emulated; pages as service-accounts.
+        id: "apiTokens.list",
+        method: "GET",
+        template: "/admin/api-access/v1/orgs/{orgId}/api-tokens",
+        family: "apiAccess",
+        handle: (ctx) => {
+          const r = resolveGetPage(ctx, "apiAccess", "apiTokens.list", 50, 100, () => ({}));
+          if (isReply(r)) return r;
+          const all = ctx.model.users().filter((u) => u.claimStatus === "managed" && u.apiTokens.length > 0).flatMap((u) => u.apiTokens.map((t) => ({ user: u, token: t })));
+          const page = paginate2(all, r.offset, r.limit, r.hash);
+          const links = {};
+          if (page.links.next) links.next = page.links.next;
+          if (page.links.prev) links.prev = page.links.prev;
+          return json({
+            data: page.items.map(({ user, token }) => {
+              const item = {
+                id: token.id,
+                label: token.label,
+                status: "ALLOWED",
+                createdAt: new Date(token.createdAt).toISOString(),
+                user: {
+                  id: user.accountId,
+                  orgId: ctx.model.orgId,
+                  name: user.name,
+                  ...user.email === null ? {} : { email: user.email }
+                }
+              };
+              if (token.expiry !== null) item.expiresAt = new Date(token.expiry).toISOString();
+              if (token.lastAccess !== null)
+                item.lastActiveAt = new Date(token.lastAccess).toISOString();
+              return item;
+            }),
+            links
           });
         }
       },

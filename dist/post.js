@@ -11241,11 +11241,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural;
       }
-      pluralize(count) {
-        const one = count === 1;
+      pluralize(count2) {
+        const one = count2 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count, noun };
+        return { ...keys, count: count2, noun };
       }
     };
   }
@@ -18664,15 +18664,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count) {
-        while (count > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count2) {
+        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count < remaining) {
-            this.linePos += count;
-            count = 0;
+          if (count2 < remaining) {
+            this.linePos += count2;
+            count2 = 0;
           } else {
-            count -= remaining;
+            count2 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -27752,9 +27752,9 @@ var require_async = __commonJS({
         }
         return result;
       }
-      function timesLimit(count, limit, iteratee, callback) {
+      function timesLimit(count2, limit, iteratee, callback) {
         var _iteratee = wrapAsync(iteratee);
-        return mapLimit$1(range2(count), limit, _iteratee, callback);
+        return mapLimit$1(range2(count2), limit, _iteratee, callback);
       }
       function times(n, iteratee, callback) {
         return timesLimit(n, Infinity, iteratee, callback);
@@ -29535,13 +29535,13 @@ var require_stream_writable = __commonJS({
         var buffer2 = new Array(l);
         var holder = state3.corkedRequestsFree;
         holder.entry = entry;
-        var count = 0;
+        var count2 = 0;
         var allBuffers = true;
         while (entry) {
-          buffer2[count] = entry;
+          buffer2[count2] = entry;
           if (!entry.isBuf) allBuffers = false;
           entry = entry.next;
-          count += 1;
+          count2 += 1;
         }
         buffer2.allBuffers = allBuffers;
         doWrite(stream4, state3, true, state3.length, buffer2, "", holder.finish);
@@ -31220,16 +31220,16 @@ var require_shortOut = __commonJS({
     var HOT_SPAN = 16;
     var nativeNow = Date.now;
     function shortOut(func) {
-      var count = 0, lastCalled = 0;
+      var count2 = 0, lastCalled = 0;
       return function() {
         var stamp = nativeNow(), remaining = HOT_SPAN - (stamp - lastCalled);
         lastCalled = stamp;
         if (remaining > 0) {
-          if (++count >= HOT_COUNT) {
+          if (++count2 >= HOT_COUNT) {
             return arguments[0];
           }
         } else {
-          count = 0;
+          count2 = 0;
         }
         return func.apply(void 0, arguments);
       };
@@ -35904,17 +35904,17 @@ var require_writable = __commonJS({
         }
       }
     }
-    function afterWriteTick({ stream: stream4, state: state3, count, cb }) {
+    function afterWriteTick({ stream: stream4, state: state3, count: count2, cb }) {
       state3.afterWriteTickInfo = null;
-      return afterWrite(stream4, state3, count, cb);
+      return afterWrite(stream4, state3, count2, cb);
     }
-    function afterWrite(stream4, state3, count, cb) {
+    function afterWrite(stream4, state3, count2, cb) {
       const needDrain = !state3.ending && !stream4.destroyed && state3.length === 0 && state3.needDrain;
       if (needDrain) {
         state3.needDrain = false;
         stream4.emit("drain");
       }
-      while (count-- > 0) {
+      while (count2-- > 0) {
         state3.pendingcb--;
         cb();
       }
@@ -53594,8 +53594,8 @@ var require_object_inspect = __commonJS({
       var descriptor = Object.getOwnPropertyDescriptor ? Object.getOwnPropertyDescriptor(obj, key) : null;
       return descriptor && typeof descriptor.get === "function" ? descriptor.get : null;
     }
-    function moreItems(count) {
-      return "... " + count + " more item" + (count > 1 ? "s" : "");
+    function moreItems(count2) {
+      return "... " + count2 + " more item" + (count2 > 1 ? "s" : "");
     }
     function nameOf(f) {
       if (f.name) {
@@ -57578,9 +57578,9 @@ var require_implementation6 = __commonJS({
       } else {
         final = min(relativeEnd, len);
       }
-      var count = max(final - k, 0);
-      var A = TypedArraySpeciesCreate(O, [count]);
-      if (count > 0) {
+      var count2 = max(final - k, 0);
+      var A = TypedArraySpeciesCreate(O, [count2]);
+      if (count2 > 0) {
         if (IsDetachedBuffer(typedArrayBuffer(O))) {
           throw new $TypeError("Cannot use a Typed Array with an underlying ArrayBuffer that is detached");
         }
@@ -57593,7 +57593,7 @@ var require_implementation6 = __commonJS({
           var srcByteOffset = typedArrayByteOffset(O);
           var srcByteIndex = k * elementSize + srcByteOffset;
           var targetByteIndex = typedArrayByteOffset(A);
-          var limit = targetByteIndex + count * elementSize;
+          var limit = targetByteIndex + count2 * elementSize;
           while (targetByteIndex < limit) {
             var value = GetValueFromBuffer(srcBuffer, srcByteIndex, "UINT8", true, "UNORDERED");
             SetValueInBuffer(targetBuffer, targetByteIndex, "UINT8", value, true, "UNORDERED");
@@ -69893,9 +69893,9 @@ function validateAmpersand(xmlData, i) {
     i++;
     return validateNumberAmpersand(xmlData, i);
   }
-  let count = 0;
-  for (; i < xmlData.length; i++, count++) {
-    if (xmlData[i].match(/\w/) && count < 20)
+  let count2 = 0;
+  for (; i < xmlData.length; i++, count2++) {
+    if (xmlData[i].match(/\w/) && count2 < 20)
       continue;
     if (xmlData[i] === ";")
       break;
@@ -95136,13 +95136,13 @@ var RetriableReadableStream = class extends Readable5 {
    * @param count - How much data in original data source to read
    * @param options -
    */
-  constructor(source, getter, offset, count, options = {}) {
+  constructor(source, getter, offset, count2, options = {}) {
     super({ highWaterMark: options.highWaterMark });
     this.getter = getter;
     this.source = source;
     this.start = offset;
     this.offset = offset;
-    this.end = offset + count - 1;
+    this.end = offset + count2 - 1;
     this.maxRetryRequests = options.maxRetryRequests && options.maxRetryRequests >= 0 ? options.maxRetryRequests : 0;
     this.onProgress = options.onProgress;
     this.options = options;
@@ -95664,10 +95664,10 @@ var BlobDownloadResponse = class {
    * @param count -
    * @param options -
    */
-  constructor(originalResponse2, getter, offset, count, options = {}) {
+  constructor(originalResponse2, getter, offset, count2, options = {}) {
     this.originalResponse = originalResponse2;
     const streamBody = this.originalResponse.structuredBodyType === void 0 ? this.originalResponse.readableStreamBody : structuredMessageDecodingStream(this.originalResponse.readableStreamBody, options);
-    this.blobDownloadStream = new RetriableReadableStream(streamBody, getter, offset, count, options);
+    this.blobDownloadStream = new RetriableReadableStream(streamBody, getter, offset, count2, options);
   }
 };
 
@@ -95794,12 +95794,12 @@ var AvroParser = class _AvroParser {
   }
   static async readArray(stream4, readItemMethod, options = {}) {
     const items = [];
-    for (let count = await _AvroParser.readLong(stream4, options); count !== 0; count = await _AvroParser.readLong(stream4, options)) {
-      if (count < 0) {
+    for (let count2 = await _AvroParser.readLong(stream4, options); count2 !== 0; count2 = await _AvroParser.readLong(stream4, options)) {
+      if (count2 < 0) {
         await _AvroParser.readLong(stream4, options);
-        count = -count;
+        count2 = -count2;
       }
-      while (count--) {
+      while (count2--) {
         const item = await readItemMethod(stream4, options);
         items.push(item);
       }
@@ -97263,11 +97263,11 @@ import fs4 from "node:fs";
 import util2 from "node:util";
 async function streamToBuffer(stream4, buffer2, offset, end, encoding) {
   let pos = 0;
-  const count = end - offset;
+  const count2 = end - offset;
   return new Promise((resolve2, reject) => {
     const timeout = setTimeout(() => reject(new Error(`The operation cannot be completed in timeout.`)), REQUEST_TIMEOUT);
     stream4.on("readable", () => {
-      if (pos >= count) {
+      if (pos >= count2) {
         clearTimeout(timeout);
         resolve2();
         return;
@@ -97277,10 +97277,10 @@ async function streamToBuffer(stream4, buffer2, offset, end, encoding) {
         if (typeof chunk === "string") {
           chunk = Buffer.from(chunk, encoding);
         }
-        const chunkLength = pos + chunk.length > count ? count - pos : chunk.length;
+        const chunkLength = pos + chunk.length > count2 ? count2 - pos : chunk.length;
         buffer2.fill(chunk.slice(0, chunkLength), offset + pos, offset + pos + chunkLength);
         pos += chunkLength;
-        if (pos >= count) {
+        if (pos >= count2) {
           clearTimeout(timeout);
           resolve2();
           return;
@@ -97289,8 +97289,8 @@ async function streamToBuffer(stream4, buffer2, offset, end, encoding) {
     });
     stream4.on("end", () => {
       clearTimeout(timeout);
-      if (pos < count) {
-        reject(new Error(`Stream drains before getting enough data needed. Data read: ${pos}, data need: ${count}`));
+      if (pos < count2) {
+        reject(new Error(`Stream drains before getting enough data needed. Data read: ${pos}, data need: ${count2}`));
       }
       resolve2();
     });
@@ -97513,7 +97513,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * }
    * ```
    */
-  async download(offset = 0, count, options = {}) {
+  async download(offset = 0, count2, options = {}) {
     options.conditions = options.conditions || {};
     options.conditions = options.conditions || {};
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
@@ -97538,7 +97538,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
           onDownloadProgress: isNodeLike2 ? void 0 : options.onProgress
           // for Node.js, progress is reported by RetriableReadableStream
         },
-        range: offset === 0 && !count ? void 0 : rangeToString({ offset, count }),
+        range: offset === 0 && !count2 ? void 0 : rangeToString({ offset, count: count2 }),
         rangeGetContentMD5: options.rangeGetContentMD5,
         rangeGetContentCRC64: options.rangeGetContentCrc64,
         snapshot: options.snapshot,
@@ -98064,15 +98064,15 @@ var BlobClient = class _BlobClient extends StorageClient2 {
   async downloadToBuffer(param1, param2, param3, param4 = {}) {
     let buffer2;
     let offset = 0;
-    let count = 0;
+    let count2 = 0;
     let options = param4;
     if (param1 instanceof Buffer) {
       buffer2 = param1;
       offset = param2 || 0;
-      count = typeof param3 === "number" ? param3 : 0;
+      count2 = typeof param3 === "number" ? param3 : 0;
     } else {
       offset = typeof param1 === "number" ? param1 : 0;
-      count = typeof param2 === "number" ? param2 : 0;
+      count2 = typeof param2 === "number" ? param2 : 0;
       options = param3 || {};
     }
     let blockSize = options.blockSize ?? 0;
@@ -98085,38 +98085,38 @@ var BlobClient = class _BlobClient extends StorageClient2 {
     if (offset < 0) {
       throw new RangeError("offset option must be >= 0");
     }
-    if (count && count <= 0) {
+    if (count2 && count2 <= 0) {
       throw new RangeError("count option must be greater than 0");
     }
     if (!options.conditions) {
       options.conditions = {};
     }
     return tracingClient.withSpan("BlobClient-downloadToBuffer", options, async (updatedOptions) => {
-      if (!count) {
+      if (!count2) {
         const response = await this.getProperties({
           ...options,
           tracingOptions: updatedOptions.tracingOptions
         });
-        count = response.contentLength - offset;
-        if (count < 0) {
+        count2 = response.contentLength - offset;
+        if (count2 < 0) {
           throw new RangeError(`offset ${offset} shouldn't be larger than blob size ${response.contentLength}`);
         }
       }
       if (!buffer2) {
         try {
-          buffer2 = Buffer.alloc(count);
+          buffer2 = Buffer.alloc(count2);
         } catch (error3) {
-          throw new Error(`Unable to allocate the buffer of size: ${count}(in bytes). Please try passing your own buffer to the "downloadToBuffer" method or try using other methods like "download" or "downloadToFile".	 ${error3.message}`);
+          throw new Error(`Unable to allocate the buffer of size: ${count2}(in bytes). Please try passing your own buffer to the "downloadToBuffer" method or try using other methods like "download" or "downloadToFile".	 ${error3.message}`);
         }
       }
-      if (buffer2.length < count) {
-        throw new RangeError(`The buffer's size should be equal to or larger than the request count of bytes: ${count}`);
+      if (buffer2.length < count2) {
+        throw new RangeError(`The buffer's size should be equal to or larger than the request count of bytes: ${count2}`);
       }
       let transferProgress = 0;
       const batch = new Batch(options.concurrency);
-      for (let off = offset; off < offset + count; off = off + blockSize) {
+      for (let off = offset; off < offset + count2; off = off + blockSize) {
         batch.addOperation(async () => {
-          let chunkEnd = offset + count;
+          let chunkEnd = offset + count2;
           if (off + blockSize < chunkEnd) {
             chunkEnd = off + blockSize;
           }
@@ -98156,9 +98156,9 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    *                                                 content is already read and written into a local file
    *                                                 at the specified path.
    */
-  async downloadToFile(filePath, offset = 0, count, options = {}) {
+  async downloadToFile(filePath, offset = 0, count2, options = {}) {
     return tracingClient.withSpan("BlobClient-downloadToFile", options, async (updatedOptions) => {
-      const response = await this.download(offset, count, {
+      const response = await this.download(offset, count2, {
         ...options,
         tracingOptions: updatedOptions.tracingOptions
       });
@@ -98629,14 +98629,14 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
    * @param count - Number of bytes to be appended as a block
    * @param options -
    */
-  async appendBlockFromURL(sourceURL, sourceOffset, count, options = {}) {
+  async appendBlockFromURL(sourceURL, sourceOffset, count2, options = {}) {
     options.conditions = options.conditions || {};
     options.sourceConditions = options.sourceConditions || {};
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
     return tracingClient.withSpan("AppendBlobClient-appendBlockFromURL", options, async (updatedOptions) => {
       return assertResponse(await this.appendBlobContext.appendBlockFromUrl(sourceURL, 0, {
         abortSignal: options.abortSignal,
-        sourceRange: rangeToString({ offset: sourceOffset, count }),
+        sourceRange: rangeToString({ offset: sourceOffset, count: count2 }),
         sourceContentMD5: options.sourceContentMD5,
         sourceContentCrc64: options.sourceContentCrc64,
         leaseAccessConditions: options.conditions,
@@ -98982,7 +98982,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * @param options - Options to the Block Blob Stage Block From URL operation.
    * @returns Response data for the Block Blob Stage Block From URL operation.
    */
-  async stageBlockFromURL(blockId2, sourceURL, offset = 0, count, options = {}) {
+  async stageBlockFromURL(blockId2, sourceURL, offset = 0, count2, options = {}) {
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
     return tracingClient.withSpan("BlockBlobClient-stageBlockFromURL", options, async (updatedOptions) => {
       return assertResponse(await this.blockBlobContext.stageBlockFromURL(blockId2, 0, sourceURL, {
@@ -98990,7 +98990,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
         leaseAccessConditions: options.conditions,
         sourceContentMD5: options.sourceContentMD5,
         sourceContentCrc64: options.sourceContentCrc64,
-        sourceRange: offset === 0 && !count ? void 0 : rangeToString({ offset, count }),
+        sourceRange: offset === 0 && !count2 ? void 0 : rangeToString({ offset, count: count2 }),
         cpkInfo: options.customerProvidedKey,
         encryptionScope: options.encryptionScope,
         copySourceAuthorization: httpAuthorizationToString(options.sourceAuthorization),
@@ -99225,10 +99225,10 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
   async uploadFile(filePath, options = {}) {
     return tracingClient.withSpan("BlockBlobClient-uploadFile", options, async (updatedOptions) => {
       const size = (await fsStat(filePath)).size;
-      return this.uploadSeekableInternal((offset, count) => {
+      return this.uploadSeekableInternal((offset, count2) => {
         return () => fsCreateReadStream(filePath, {
           autoClose: true,
-          end: count ? offset + count - 1 : Infinity,
+          end: count2 ? offset + count2 - 1 : Infinity,
           start: offset
         });
       }, size, {
@@ -99439,7 +99439,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Upload Pages operation.
    * @returns Response data for the Page Blob Upload Pages operation.
    */
-  async uploadPages(body2, offset, count, options = {}) {
+  async uploadPages(body2, offset, count2, options = {}) {
     options.conditions = options.conditions || {};
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
     return tracingClient.withSpan("PageBlobClient-uploadPages", options, async (updatedOptions) => {
@@ -99453,13 +99453,13 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
         requestOptions: {
           onUploadProgress: options.onProgress
         },
-        range: rangeToString({ offset, count }),
+        range: rangeToString({ offset, count: count2 }),
         sequenceNumberAccessConditions: options.conditions,
         cpkInfo: options.customerProvidedKey,
         encryptionScope: options.encryptionScope,
         tracingOptions: updatedOptions.tracingOptions
       };
-      const uploadBodyParameters = await setUploadChecksumParameters(body2, count, parameters, options, this.blobClientConfig?.uploadContentChecksumAlgorithm);
+      const uploadBodyParameters = await setUploadChecksumParameters(body2, count2, parameters, options, this.blobClientConfig?.uploadContentChecksumAlgorithm);
       return assertResponse(await this.pageBlobContext.uploadPages(uploadBodyParameters.contentLength, uploadBodyParameters.body, parameters));
     });
   }
@@ -99474,12 +99474,12 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param count - Number of bytes to be uploaded from source page blob
    * @param options -
    */
-  async uploadPagesFromURL(sourceURL, sourceOffset, destOffset, count, options = {}) {
+  async uploadPagesFromURL(sourceURL, sourceOffset, destOffset, count2, options = {}) {
     options.conditions = options.conditions || {};
     options.sourceConditions = options.sourceConditions || {};
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
     return tracingClient.withSpan("PageBlobClient-uploadPagesFromURL", options, async (updatedOptions) => {
-      return assertResponse(await this.pageBlobContext.uploadPagesFromURL(sourceURL, rangeToString({ offset: sourceOffset, count }), 0, rangeToString({ offset: destOffset, count }), {
+      return assertResponse(await this.pageBlobContext.uploadPagesFromURL(sourceURL, rangeToString({ offset: sourceOffset, count: count2 }), 0, rangeToString({ offset: destOffset, count: count2 }), {
         abortSignal: options.abortSignal,
         sourceContentMD5: options.sourceContentMD5,
         sourceContentCrc64: options.sourceContentCrc64,
@@ -99517,7 +99517,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Clear Pages operation.
    * @returns Response data for the Page Blob Clear Pages operation.
    */
-  async clearPages(offset = 0, count, options = {}) {
+  async clearPages(offset = 0, count2, options = {}) {
     options.conditions = options.conditions || {};
     return tracingClient.withSpan("PageBlobClient-clearPages", options, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.clearPages(0, {
@@ -99527,7 +99527,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ...options.conditions,
           ifTags: options.conditions?.tagConditions
         },
-        range: rangeToString({ offset, count }),
+        range: rangeToString({ offset, count: count2 }),
         sequenceNumberAccessConditions: options.conditions,
         cpkInfo: options.customerProvidedKey,
         encryptionScope: options.encryptionScope,
@@ -99544,7 +99544,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Ranges operation.
    * @returns Response data for the Page Blob Get Ranges operation.
    */
-  async getPageRanges(offset = 0, count, options = {}) {
+  async getPageRanges(offset = 0, count2, options = {}) {
     options.conditions = options.conditions || {};
     return tracingClient.withSpan("PageBlobClient-getPageRanges", options, async (updatedOptions) => {
       const response = assertResponse(await this.pageBlobContext.getPageRanges({
@@ -99554,7 +99554,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ...options.conditions,
           ifTags: options.conditions?.tagConditions
         },
-        range: rangeToString({ offset, count }),
+        range: rangeToString({ offset, count: count2 }),
         tracingOptions: updatedOptions.tracingOptions
       }));
       return rangeResponseFromModel(response);
@@ -99572,7 +99572,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param marker - A string value that identifies the portion of the list to be returned with the next list operation.
    * @param options - Options to PageBlob Get Page Ranges Segment operation.
    */
-  async listPageRangesSegment(offset = 0, count, marker2, options = {}) {
+  async listPageRangesSegment(offset = 0, count2, marker2, options = {}) {
     return tracingClient.withSpan("PageBlobClient-getPageRangesSegment", options, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.getPageRanges({
         abortSignal: options.abortSignal,
@@ -99581,7 +99581,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ...options.conditions,
           ifTags: options.conditions?.tagConditions
         },
-        range: rangeToString({ offset, count }),
+        range: rangeToString({ offset, count: count2 }),
         marker: marker2,
         maxPageSize: options.maxPageSize,
         tracingOptions: updatedOptions.tracingOptions
@@ -99602,11 +99602,11 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    *                          items. The marker value is opaque to the client.
    * @param options - Options to List Page Ranges operation.
    */
-  async *listPageRangeItemSegments(offset = 0, count, marker2, options = {}) {
+  async *listPageRangeItemSegments(offset = 0, count2, marker2, options = {}) {
     let getPageRangeItemSegmentsResponse;
     if (!!marker2 || marker2 === void 0) {
       do {
-        getPageRangeItemSegmentsResponse = await this.listPageRangesSegment(offset, count, marker2, options);
+        getPageRangeItemSegmentsResponse = await this.listPageRangesSegment(offset, count2, marker2, options);
         marker2 = getPageRangeItemSegmentsResponse.continuationToken;
         yield await getPageRangeItemSegmentsResponse;
       } while (marker2);
@@ -99619,9 +99619,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param count - Number of bytes to get.
    * @param options - Options to List Page Ranges operation.
    */
-  async *listPageRangeItems(offset = 0, count, options = {}) {
+  async *listPageRangeItems(offset = 0, count2, options = {}) {
     let marker2;
-    for await (const getPageRangesSegment of this.listPageRangeItemSegments(offset, count, marker2, options)) {
+    for await (const getPageRangesSegment of this.listPageRangeItemSegments(offset, count2, marker2, options)) {
       yield* ExtractPageRangeInfoItems(getPageRangesSegment);
     }
   }
@@ -99697,9 +99697,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Ranges operation.
    * @returns An asyncIterableIterator that supports paging.
    */
-  listPageRanges(offset = 0, count, options = {}) {
+  listPageRanges(offset = 0, count2, options = {}) {
     options.conditions = options.conditions || {};
-    const iter = this.listPageRangeItems(offset, count, options);
+    const iter = this.listPageRangeItems(offset, count2, options);
     return {
       /**
        * The next method, part of the iteration protocol
@@ -99717,7 +99717,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
        * Return an AsyncIterableIterator that works a page at a time
        */
       byPage: (settings = {}) => {
-        return this.listPageRangeItemSegments(offset, count, settings.continuationToken, {
+        return this.listPageRangeItemSegments(offset, count2, settings.continuationToken, {
           maxPageSize: settings.maxPageSize,
           ...options
         });
@@ -99734,7 +99734,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    * @returns Response data for the Page Blob Get Page Range Diff operation.
    */
-  async getPageRangesDiff(offset, count, prevSnapshot, options = {}) {
+  async getPageRangesDiff(offset, count2, prevSnapshot, options = {}) {
     options.conditions = options.conditions || {};
     return tracingClient.withSpan("PageBlobClient-getPageRangesDiff", options, async (updatedOptions) => {
       const result = assertResponse(await this.pageBlobContext.getPageRangesDiff({
@@ -99745,7 +99745,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ifTags: options.conditions?.tagConditions
         },
         prevsnapshot: prevSnapshot,
-        range: rangeToString({ offset, count }),
+        range: rangeToString({ offset, count: count2 }),
         tracingOptions: updatedOptions.tracingOptions
       }));
       return rangeResponseFromModel(result);
@@ -99765,7 +99765,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param marker - A string value that identifies the portion of the get to be returned with the next get operation.
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    */
-  async listPageRangesDiffSegment(offset, count, prevSnapshotOrUrl, marker2, options = {}) {
+  async listPageRangesDiffSegment(offset, count2, prevSnapshotOrUrl, marker2, options = {}) {
     return tracingClient.withSpan("PageBlobClient-getPageRangesDiffSegment", options, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.getPageRangesDiff({
         abortSignal: options?.abortSignal,
@@ -99777,7 +99777,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
         prevsnapshot: prevSnapshotOrUrl,
         range: rangeToString({
           offset,
-          count
+          count: count2
         }),
         marker: marker2,
         maxPageSize: options?.maxPageSize,
@@ -99801,11 +99801,11 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    *                          items. The marker value is opaque to the client.
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    */
-  async *listPageRangeDiffItemSegments(offset, count, prevSnapshotOrUrl, marker2, options) {
+  async *listPageRangeDiffItemSegments(offset, count2, prevSnapshotOrUrl, marker2, options) {
     let getPageRangeItemSegmentsResponse;
     if (!!marker2 || marker2 === void 0) {
       do {
-        getPageRangeItemSegmentsResponse = await this.listPageRangesDiffSegment(offset, count, prevSnapshotOrUrl, marker2, options);
+        getPageRangeItemSegmentsResponse = await this.listPageRangesDiffSegment(offset, count2, prevSnapshotOrUrl, marker2, options);
         marker2 = getPageRangeItemSegmentsResponse.continuationToken;
         yield await getPageRangeItemSegmentsResponse;
       } while (marker2);
@@ -99819,9 +99819,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param prevSnapshotOrUrl - Timestamp of snapshot to retrieve the difference or URL of snapshot to retrieve the difference.
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    */
-  async *listPageRangeDiffItems(offset, count, prevSnapshotOrUrl, options) {
+  async *listPageRangeDiffItems(offset, count2, prevSnapshotOrUrl, options) {
     let marker2;
-    for await (const getPageRangesSegment of this.listPageRangeDiffItemSegments(offset, count, prevSnapshotOrUrl, marker2, options)) {
+    for await (const getPageRangesSegment of this.listPageRangeDiffItemSegments(offset, count2, prevSnapshotOrUrl, marker2, options)) {
       yield* ExtractPageRangeInfoItems(getPageRangesSegment);
     }
   }
@@ -99907,9 +99907,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Ranges operation.
    * @returns An asyncIterableIterator that supports paging.
    */
-  listPageRangesDiff(offset, count, prevSnapshot, options = {}) {
+  listPageRangesDiff(offset, count2, prevSnapshot, options = {}) {
     options.conditions = options.conditions || {};
-    const iter = this.listPageRangeDiffItems(offset, count, prevSnapshot, {
+    const iter = this.listPageRangeDiffItems(offset, count2, prevSnapshot, {
       ...options
     });
     return {
@@ -99929,7 +99929,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
        * Return an AsyncIterableIterator that works a page at a time
        */
       byPage: (settings = {}) => {
-        return this.listPageRangeDiffItemSegments(offset, count, prevSnapshot, settings.continuationToken, {
+        return this.listPageRangeDiffItemSegments(offset, count2, prevSnapshot, settings.continuationToken, {
           maxPageSize: settings.maxPageSize,
           ...options
         });
@@ -99946,7 +99946,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    * @returns Response data for the Page Blob Get Page Range Diff operation.
    */
-  async getPageRangesDiffForManagedDisks(offset, count, prevSnapshotUrl2, options = {}) {
+  async getPageRangesDiffForManagedDisks(offset, count2, prevSnapshotUrl2, options = {}) {
     options.conditions = options.conditions || {};
     return tracingClient.withSpan("PageBlobClient-GetPageRangesDiffForManagedDisks", options, async (updatedOptions) => {
       const response = assertResponse(await this.pageBlobContext.getPageRangesDiff({
@@ -99957,7 +99957,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ifTags: options.conditions?.tagConditions
         },
         prevSnapshotUrl: prevSnapshotUrl2,
-        range: rangeToString({ offset, count }),
+        range: rangeToString({ offset, count: count2 }),
         tracingOptions: updatedOptions.tracingOptions
       }));
       return rangeResponseFromModel(response);
@@ -105935,6 +105935,236 @@ function connectRepository(token, context5) {
   };
 }
 
+// src/plan/json-schema.ts
+function strictObject(properties, optional) {
+  const optionalKeys = new Set(Object.keys(optional));
+  return {
+    type: "object",
+    additionalProperties: false,
+    required: Object.keys(properties).filter((key) => !optionalKeys.has(key)),
+    properties
+  };
+}
+var nonEmptyString = { type: "string", minLength: 1 };
+var anyString = { type: "string" };
+var dateTime = { type: "string", format: "date-time" };
+var nullableDateTime = { type: ["string", "null"], format: "date-time" };
+var nullableString = { type: ["string", "null"] };
+var count = { type: "integer", minimum: 0 };
+var nullableCount = { type: ["integer", "null"], minimum: 0 };
+var sha256 = { type: "string", pattern: "^[0-9a-f]{64}$" };
+function arrayOf(items) {
+  return { type: "array", items };
+}
+function oneOfStrings(values) {
+  return { type: "string", enum: [...values] };
+}
+
+// src/plan/types.ts
+var PLAN_SCHEMA_VERSION = 1;
+
+// src/plan/plan-schema.ts
+var PLAN_ID_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9a-f]{8}$";
+var ACTION_STATUSES = [
+  "planned",
+  "needs-idp-change",
+  "needs-manual",
+  "needs-review",
+  "skipped-collateral"
+];
+var OPERATION_TYPES = [
+  "remove-group-membership",
+  "revoke-role",
+  "suspend",
+  "add-group-membership",
+  "assign-role",
+  "restore-user"
+];
+var operationSchemas = {
+  "remove-group-membership": strictObject(
+    {
+      type: { const: "remove-group-membership" },
+      directoryId: nonEmptyString,
+      groupId: nonEmptyString,
+      groupName: anyString,
+      blockedBy: oneOfStrings(["idp-synced", "not-modifiable"])
+    },
+    { blockedBy: true }
+  ),
+  "revoke-role": strictObject(
+    { type: { const: "revoke-role" }, role: nonEmptyString, resourceId: nonEmptyString },
+    {}
+  ),
+  suspend: strictObject(
+    { type: { const: "suspend" }, directoryId: nonEmptyString },
+    {}
+  ),
+  "add-group-membership": strictObject(
+    {
+      type: { const: "add-group-membership" },
+      directoryId: nonEmptyString,
+      groupId: nonEmptyString,
+      groupName: anyString
+    },
+    {}
+  ),
+  "assign-role": strictObject(
+    { type: { const: "assign-role" }, role: nonEmptyString, resourceId: nonEmptyString },
+    {}
+  ),
+  "restore-user": strictObject(
+    { type: { const: "restore-user" }, directoryId: nonEmptyString },
+    {}
+  )
+};
+var operationSchema = {
+  type: "object",
+  required: ["type"],
+  properties: { type: { type: "string" } },
+  discriminator: { propertyName: "type" },
+  oneOf: OPERATION_TYPES.map((type) => operationSchemas[type])
+};
+var productSite = { product: nonEmptyString, site: nonEmptyString, resourceId: nonEmptyString };
+var actionSchema = strictObject(
+  {
+    id: { type: "string", pattern: "^act-[0-9a-f]{16}$" },
+    ruleIds: { type: "array", items: nonEmptyString, minItems: 1 },
+    kind: oneOfStrings(["remove-product-access", "suspend", "restore"]),
+    accountId: nonEmptyString,
+    email: nullableString,
+    name: nullableString,
+    ...productSite,
+    directoryId: nonEmptyString,
+    lastActive: nullableDateTime,
+    licensedSince: nullableDateTime,
+    inactiveDays: nullableCount,
+    reason: anyString,
+    status: oneOfStrings(ACTION_STATUSES),
+    operations: arrayOf(operationSchema),
+    notes: arrayOf(anyString),
+    groups: arrayOf(anyString),
+    removes: arrayOf(
+      strictObject(productSite, {})
+    )
+  },
+  { removes: true }
+);
+var protectedSchema = strictObject(
+  {
+    accountId: nonEmptyString,
+    email: nullableString,
+    name: nullableString,
+    ...productSite,
+    ruleIds: arrayOf(nonEmptyString),
+    reason: anyString,
+    exclusion: nonEmptyString
+  },
+  {}
+);
+var activityUnknownSchema = strictObject(
+  {
+    accountId: nonEmptyString,
+    email: nullableString,
+    name: nullableString,
+    ...productSite,
+    reason: anyString
+  },
+  {}
+);
+var upcomingSchema = strictObject(
+  {
+    accountId: nonEmptyString,
+    email: nullableString,
+    name: nullableString,
+    ...productSite,
+    ruleId: nonEmptyString,
+    eligibleAt: dateTime,
+    lastActive: nullableDateTime
+  },
+  {}
+);
+var warningSchema = strictObject({ code: nonEmptyString, message: anyString }, {});
+var blockSchema = strictObject(
+  {
+    code: nonEmptyString,
+    message: anyString,
+    product: nonEmptyString,
+    site: nonEmptyString,
+    limit: { type: "number" },
+    actual: { type: "number" },
+    overridable: { type: "boolean" },
+    unmatchedActivity: arrayOf(
+      strictObject(
+        { id: anyString, key: nullableString, users: count },
+        {}
+      )
+    )
+  },
+  { product: true, site: true, unmatchedActivity: true }
+);
+var nullableNumber = { type: ["number", "null"] };
+var summarySchema = strictObject(
+  {
+    ...productSite,
+    licensed: count,
+    toRemove: count,
+    after: count,
+    monthlySavings: nullableNumber,
+    yearlySavings: nullableNumber,
+    capacity: nullableCount,
+    activityCoverage: { type: "number", minimum: 0, maximum: 100 },
+    shortOfTarget: count
+  },
+  { shortOfTarget: true }
+);
+var planJsonSchema = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  title: "atlassian-license-policy plan file",
+  description: "A reviewed plan: what the policy would change, and exactly what apply may do. `digest` is the SHA-256 of the RFC 8785 canonical JSON of the plan without `digest`.",
+  ...strictObject(
+    {
+      schemaVersion: { const: PLAN_SCHEMA_VERSION },
+      planId: { type: "string", pattern: PLAN_ID_PATTERN },
+      kind: oneOfStrings(["removal", "restore"]),
+      createdAt: dateTime,
+      expiresAt: dateTime,
+      org: strictObject({ id: nonEmptyString }, {}),
+      policy: strictObject(
+        { commit: nullableString, digest: anyString, files: arrayOf(anyString) },
+        {}
+      ),
+      snapshot: strictObject(
+        {
+          fetchedAt: dateTime,
+          counts: strictObject(
+            { resources: count, groups: count, users: count, licensedSeats: count },
+            {}
+          )
+        },
+        {}
+      ),
+      currency: { type: "string", pattern: "^[A-Z]{3}$" },
+      summary: arrayOf(summarySchema),
+      actions: arrayOf(actionSchema),
+      protected: arrayOf(protectedSchema),
+      activityUnknown: arrayOf(activityUnknownSchema),
+      upcoming: arrayOf(upcomingSchema),
+      warnings: arrayOf(warningSchema),
+      blocked: arrayOf(blockSchema),
+      restoreOf: strictObject(
+        {
+          planId: { type: "string", pattern: PLAN_ID_PATTERN },
+          planDigest: sha256,
+          auditFile: anyString
+        },
+        {}
+      ),
+      digest: sha256
+    },
+    { restoreOf: true }
+  )
+};
+
 // src/inputs.ts
 var INPUT_DEFAULTS = {
   mode: "auto",
@@ -105948,6 +106178,8 @@ var INPUT_DEFAULTS = {
   "state-branch": "license-policy/state",
   "audit-branch": "license-policy/audit",
   "plan-file": "",
+  "restore-plan-id": "",
+  "restore-accounts": "",
   "require-approval": "true",
   "override-label": "license-policy:override-limits",
   "audit-artifact-name": "license-policy-audit",
@@ -105962,7 +106194,9 @@ var EMPTY_IS_MEANINGFUL = /* @__PURE__ */ new Set([
   "atlassian-api-key",
   "github-token",
   "audit-branch",
-  "plan-file"
+  "plan-file",
+  "restore-plan-id",
+  "restore-accounts"
 ]);
 var MODES = ["auto", "validate", "plan", "apply"];
 var REDACT_VALUES = ["none", "emails", "all"];
@@ -106031,6 +106265,38 @@ function apiUrl(name, value) {
   }
   return url2.toString().replace(/\/+$/, "");
 }
+var ACCOUNT_ID_PATTERN = /^[a-zA-Z0-9_|:-]{1,128}$/;
+var MAX_RESTORE_ACCOUNTS = 1e3;
+function restoreBranchOf(planBranch) {
+  return `${planBranch}-restore`;
+}
+function restorePlanId(value) {
+  if (value === "") return null;
+  if (new RegExp(PLAN_ID_PATTERN).test(value)) return value;
+  return fail(
+    "restore-plan-id",
+    value,
+    "allowed: a plan id such as 2026-11-30-a1b2c3d4 (the applied plan file's name without .json)"
+  );
+}
+function restoreAccounts(value) {
+  const ids = [...new Set(value.split(/[\s,]+/).filter((id) => id !== ""))];
+  for (const id of ids) {
+    if (!ACCOUNT_ID_PATTERN.test(id)) {
+      fail(
+        "restore-accounts",
+        id,
+        'allowed: Atlassian account ids (1\u2013128 letters, digits, "_", "|", ":" or "-") separated by commas, spaces or line breaks'
+      );
+    }
+  }
+  if (ids.length > MAX_RESTORE_ACCOUNTS) {
+    throw new InputError(
+      `Input 'restore-accounts' has ${ids.length} account ids; allowed: at most ${MAX_RESTORE_ACCOUNTS} (leave it empty to restore everyone the apply removed).`
+    );
+  }
+  return ids;
+}
 var BAD_ARTIFACT_CHARS = /["':<>|*?\r\n\\/]/;
 function readSettings(source) {
   for (const name of SECRET_INPUTS) {
@@ -106088,6 +106354,37 @@ function readSettings(source) {
       );
     }
   }
+  const restoreId = restorePlanId(raw("restore-plan-id"));
+  const accounts = restoreAccounts(raw("restore-accounts"));
+  if (accounts.length > 0 && restoreId === null) {
+    fail(
+      "restore-accounts",
+      raw("restore-accounts"),
+      "allowed only together with 'restore-plan-id' (the plan whose apply to undo)"
+    );
+  }
+  if (restoreId !== null && planFile !== null) {
+    fail(
+      "restore-plan-id",
+      restoreId,
+      "allowed only without 'plan-file': a run either opens a restore PR or applies a merged plan"
+    );
+  }
+  const restoreBranch = restoreBranchOf(planBranch);
+  if (!isValidBranchName(restoreBranch)) {
+    fail(
+      "plan-branch",
+      planBranch,
+      `allowed: a branch name that stays valid with "-restore" appended (restore PRs come from "${restoreBranch}")`
+    );
+  }
+  if (stateBranch === restoreBranch || auditBranch === restoreBranch) {
+    fail(
+      stateBranch === restoreBranch ? "state-branch" : "audit-branch",
+      restoreBranch,
+      `allowed: a branch other than "${restoreBranch}", the head branch of restore PRs`
+    );
+  }
   const overrideLabel = raw("override-label");
   if (overrideLabel.length > MAX_LABEL_LENGTH || /[\r\n]/.test(overrideLabel)) {
     fail(
@@ -106116,6 +106413,8 @@ function readSettings(source) {
     stateBranch,
     auditBranch,
     planFile,
+    restorePlanId: restoreId,
+    restoreAccounts: accounts,
     requireApproval: bool("require-approval", raw("require-approval")),
     overrideLabel,
     auditArtifactName: auditArtifactName2,
