@@ -12,6 +12,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { FAILING_OUTCOMES } from '../apply/outcomes.js';
 import { InputError, RefusedError, messageOf } from '../errors.js';
 import { runUrl } from '../github/context.js';
 import type { PullSummary } from '../github/pulls.js';
@@ -22,8 +23,8 @@ import { parsePlan } from '../plan/plan-file.js';
 import { JOB_SUMMARY_LIMIT, PR_BODY_LIMIT } from '../plan/render-plan.js';
 import { renderApplyMarkdown } from '../plan/render-apply.js';
 import type { ApplyResult, Plan } from '../plan/types.js';
-import { auditFilePath, keepAudit, POST_STATE } from './audit-keep.js';
-import type { ApplyPipelineInput, ModeDeps } from './deps.js';
+import { auditFilePath, keepRunAudit, POST_STATE } from './audit-keep.js';
+import { atlassianConnectionOf, type ApplyPipelineInput, type ModeDeps } from './deps.js';
 import {
   checkMergedPlanPr,
   checkPlanKind,
@@ -39,8 +40,6 @@ import { readState, type ModeResult } from './validate.js';
 
 /** Done and verified: a removal `applied`, a restore `restored`. */
 const SUCCEEDED = new Set(['applied', 'restored']);
-/** The run fails for these; `needs-manual` is a restore the re-check left for a person. */
-const FAILING = new Set(['failed', 'partial', 'unverified', 'needs-manual']);
 
 export function countOutcomes(result: ApplyResult): {
   applied: number;
@@ -52,7 +51,7 @@ export function countOutcomes(result: ApplyResult): {
   let failed = 0;
   for (const entry of result.outcomes) {
     if (SUCCEEDED.has(entry.outcome)) applied++;
-    else if (FAILING.has(entry.outcome)) failed++;
+    else if (FAILING_OUTCOMES.has(entry.outcome)) failed++;
     else if (entry.outcome.startsWith('skipped-') || entry.outcome === 'already-absent') skipped++;
   }
   return { applied, skipped, failed };
@@ -194,18 +193,7 @@ export async function runApply(deps: ModeDeps): Promise<ModeResult> {
           io.warning(`Could not comment on PR #${pr.number}: ${messageOf(e)}`),
         );
     }
-    const kept = await keepAudit({
-      settings,
-      context,
-      github,
-      io,
-      file: auditFile,
-      planId,
-      phase: 'apply',
-      now: deps.clock(),
-    });
-    outputs.artifactId = kept.artifactId;
-    failures.push(...kept.problems.map((p) => `The audit was not kept: ${p}`));
+    await keepRunAudit(deps, { outputs, failures }, { file: auditFile, planId, phase: 'apply' });
     return finish();
   };
 
@@ -289,11 +277,7 @@ export async function runApply(deps: ModeDeps): Promise<ModeResult> {
     plan,
     policyDir: settings.policyPath,
     root: context.workspace,
-    atlassian: {
-      orgId: settings.atlassianOrgId,
-      apiKey: settings.atlassianApiKey,
-      apiUrl: settings.atlassianApiUrl,
-    },
+    atlassian: atlassianConnectionOf(settings),
     state,
     dryRun: settings.dryRun,
     overrideLimits,
@@ -325,16 +309,11 @@ export async function runApply(deps: ModeDeps): Promise<ModeResult> {
       .catch((e: unknown) =>
         io.warning(`Could not comment on PR #${target.pr.number}: ${messageOf(e)}`),
       );
-    await keepAudit({
-      settings,
-      context,
-      github,
-      io,
-      file: auditFile,
-      planId: plan.planId,
-      phase: 'apply',
-      now: deps.clock(),
-    });
+    await keepRunAudit(
+      deps,
+      { outputs, failures },
+      { file: auditFile, planId: plan.planId, phase: 'apply' },
+    );
     throw error;
   }
 
@@ -350,19 +329,12 @@ export async function runApply(deps: ModeDeps): Promise<ModeResult> {
   }
 
   const kept = await io.group('Keep the audit', () =>
-    keepAudit({
-      settings,
-      context,
-      github,
-      io,
-      file: auditFile,
-      planId: plan.planId,
-      phase: 'apply',
-      now: deps.clock(),
-    }),
+    keepRunAudit(
+      deps,
+      { outputs, failures },
+      { file: auditFile, planId: plan.planId, phase: 'apply' },
+    ),
   );
-  outputs.artifactId = kept.artifactId;
-  failures.push(...kept.problems.map((p) => `The audit was not kept: ${p}`));
 
   const where = [
     kept.artifactId !== null

@@ -11,7 +11,8 @@ import type { RunContext } from '../github/context.js';
 import type { GitHubRepository } from '../github/repository.js';
 import type { ActionSettings } from '../inputs.js';
 import { messageOf } from '../errors.js';
-import type { ActionIo } from './deps.js';
+import type { ActionIo, ModeDeps } from './deps.js';
+import type { ModeResult } from './validate.js';
 import { redactAuditCsv } from '../audit/redact.js';
 
 /** Names of the values handed from the main step to the post step. */
@@ -116,5 +117,21 @@ export async function keepAudit(input: KeepAuditInput): Promise<KeptAudit> {
   }
   for (const problem of kept.problems) io.error(`Audit not kept: ${problem}`);
   if (kept.problems.length === 0) io.saveState(POST_STATE.kept, 'true');
+  return kept;
+}
+
+/**
+ * Keeps this run's audit as a mode does when it ends: the artifact id becomes the `artifact-id`
+ * output, and evidence that could not be kept fails the run.
+ */
+export async function keepRunAudit(
+  deps: ModeDeps,
+  run: ModeResult,
+  audit: { file: string; planId: string; phase: AuditPhase },
+): Promise<KeptAudit> {
+  const { settings, context, github, io } = deps;
+  const kept = await keepAudit({ settings, context, github, io, ...audit, now: deps.clock() });
+  run.outputs.artifactId = kept.artifactId;
+  run.failures.push(...kept.problems.map((p) => `The audit was not kept: ${p}`));
   return kept;
 }

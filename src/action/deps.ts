@@ -29,6 +29,14 @@ export interface AtlassianConnection {
   apiUrl: string;
 }
 
+export function atlassianConnectionOf(settings: ActionSettings): AtlassianConnection {
+  return {
+    orgId: settings.atlassianOrgId,
+    apiKey: settings.atlassianApiKey,
+    apiUrl: settings.atlassianApiUrl,
+  };
+}
+
 export interface PlanPipelineInput {
   /** Policy directory, relative to `root`. */
   policyDir: string;

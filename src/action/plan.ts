@@ -11,20 +11,13 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, messageOf } from '../errors.js';
 import { runUrl } from '../github/context.js';
-import type { PullSummary } from '../github/pulls.js';
 import { requireAtlassian } from '../inputs.js';
 import { formatDateTime, formatMoney, plural } from '../plan/format.js';
 import { mdCode } from '../plan/markdown-escape.js';
-import {
-  JOB_SUMMARY_LIMIT,
-  PR_BODY_LIMIT,
-  renderPlanMarkdown,
-  renderPrTitle,
-} from '../plan/render-plan.js';
 import { serializeState } from '../plan/state.js';
 import type { Plan, State } from '../plan/types.js';
-import { auditFilePath, keepAudit, POST_STATE } from './audit-keep.js';
-import type { ModeDeps } from './deps.js';
+import { auditFilePath, keepRunAudit, POST_STATE } from './audit-keep.js';
+import { atlassianConnectionOf, type ModeDeps } from './deps.js';
 import { approvalOf, isApproved } from './merge-checks.js';
 import {
   BLOCKED_LABEL,
@@ -34,6 +27,7 @@ import {
   STATE_FILE,
 } from './names.js';
 import { emptyOutputs } from './outputs.js';
+import { openPrFrom, planSummaryMarkdown, proposePlanPr } from './plan-pr.js';
 import { readState, type ModeResult } from './validate.js';
 
 export function plannedCount(plan: Plan): number {
@@ -106,16 +100,6 @@ function statusComment(
   ].join('\n');
 }
 
-async function findOpenPlanPr(deps: ModeDeps, defaultBranch: string): Promise<PullSummary | null> {
-  const open = await deps.github.pulls.openFrom(deps.settings.planBranch, defaultBranch);
-  if (open.length > 1) {
-    deps.io.warning(
-      `${open.length} open PRs come from ${deps.settings.planBranch} (${open.map((p) => `#${p.number}`).join(', ')}); updating the newest.`,
-    );
-  }
-  return open[0] ?? null;
-}
-
 export async function runPlan(deps: ModeDeps): Promise<ModeResult> {
   const { settings, context, io, github, pipelines } = deps;
   requireAtlassian(settings, 'plan');
@@ -155,11 +139,7 @@ export async function runPlan(deps: ModeDeps): Promise<ModeResult> {
     pipelines.plan({
       policyDir: settings.policyPath,
       root: context.workspace,
-      atlassian: {
-        orgId: settings.atlassianOrgId,
-        apiKey: settings.atlassianApiKey,
-        apiUrl: settings.atlassianApiUrl,
-      },
+      atlassian: atlassianConnectionOf(settings),
       state,
       redact: settings.redact,
       auditFile,
@@ -199,7 +179,7 @@ export async function runPlan(deps: ModeDeps): Promise<ModeResult> {
 
   const summary: string[] = ['## License policy: plan', ''];
   await io.group('Propose the plan', async () => {
-    const open = await findOpenPlanPr(deps, defaultBranch);
+    const open = await openPrFrom(deps, settings.planBranch, defaultBranch);
     const approval = open
       ? approvalOf(await github.pulls.reviews(open.number), open.headSha, open.author)
       : null;
@@ -244,39 +224,16 @@ export async function runPlan(deps: ModeDeps): Promise<ModeResult> {
       return;
     }
 
-    const defaultHead = await github.branches.headOf(defaultBranch);
-    if (defaultHead === null)
-      throw new InputError(`The default branch "${defaultBranch}" does not exist.`);
-    await github.branches.commitFiles({
-      branch: settings.planBranch,
-      message: `License plan ${plan.planId}: ${plural(plannedCount(plan), 'removal', 'removals')}`,
-      resetTo: defaultHead,
-      changes: () => Promise.resolve([{ path: planPath, content: result.planFileText }]),
-    });
-    outputs.planFile = planPath;
-
-    const fullPlanUrl = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/blob/${encodeURI(settings.planBranch)}/${planPath}`;
-    const body = renderPlanMarkdown(plan, {
-      redact: settings.redact,
-      maxLength: PR_BODY_LIMIT,
-      fullPlanUrl,
+    const pr = await proposePlanPr(deps, outputs, {
+      what: 'plan',
+      plan,
       planPath,
+      planFileText: result.planFileText,
+      head: settings.planBranch,
+      base: defaultBranch,
+      commitMessage: `License plan ${plan.planId}: ${plural(plannedCount(plan), 'removal', 'removals')}`,
+      open,
     });
-    const title = renderPrTitle(plan);
-    let pr: PullSummary;
-    if (open) {
-      pr = await github.pulls.update(open.number, { title, body });
-      io.info(`Updated plan PR #${pr.number}.`);
-    } else {
-      pr = await github.pulls.create({
-        head: settings.planBranch,
-        base: defaultBranch,
-        title,
-        body,
-      });
-      io.info(`Opened plan PR #${pr.number}.`);
-    }
-    outputs.prNumber = pr.number;
     await github.pulls.addLabels(
       pr.number,
       plan.blocked.length > 0 ? [PLAN_LABEL, BLOCKED_LABEL] : [PLAN_LABEL],
@@ -292,28 +249,15 @@ export async function runPlan(deps: ModeDeps): Promise<ModeResult> {
     summary.push(`Plan PR: #${pr.number} (${open ? 'updated' : 'opened'}).`, '');
   });
 
-  const kept = await io.group('Keep the audit', () =>
-    keepAudit({
-      settings,
-      context,
-      github,
-      io,
-      file: auditFile,
-      planId: plan.planId,
-      phase: 'plan',
-      now: deps.clock(),
-    }),
+  await io.group('Keep the audit', () =>
+    keepRunAudit(
+      deps,
+      { outputs, failures },
+      { file: auditFile, planId: plan.planId, phase: 'plan' },
+    ),
   );
-  outputs.artifactId = kept.artifactId;
-  failures.push(...kept.problems.map((p) => `The audit was not kept: ${p}`));
 
-  summary.push(
-    renderPlanMarkdown(plan, {
-      redact: settings.redact,
-      maxLength: JOB_SUMMARY_LIMIT - 4096,
-      planPath,
-    }),
-  );
+  summary.push(planSummaryMarkdown(deps, plan, planPath));
   await io.summary(summary.join('\n'));
   return { outputs, failures };
 }

@@ -14,22 +14,16 @@
  */
 import { InputError, RefusedError, messageOf } from '../errors.js';
 import { runUrl } from '../github/context.js';
-import type { PullSummary } from '../github/pulls.js';
 import { requireAtlassian, restoreBranchOf } from '../inputs.js';
 import { formatDateTime, plural } from '../plan/format.js';
 import { mdCode, mdText } from '../plan/markdown-escape.js';
-import {
-  JOB_SUMMARY_LIMIT,
-  PR_BODY_LIMIT,
-  renderPlanMarkdown,
-  renderPrTitle,
-} from '../plan/render-plan.js';
 import type { Plan } from '../plan/types.js';
-import { auditFilePath, keepAudit, POST_STATE } from './audit-keep.js';
-import type { ModeDeps, RestorePipelineOutput } from './deps.js';
+import { auditFilePath, keepRunAudit, POST_STATE } from './audit-keep.js';
+import { atlassianConnectionOf, type ModeDeps, type RestorePipelineOutput } from './deps.js';
 import { approvalOf, isApproved } from './merge-checks.js';
 import { PLAN_LABEL, RESTORE_LABEL } from './names.js';
 import { emptyOutputs } from './outputs.js';
+import { openPrFrom, planSummaryMarkdown, proposePlanPr } from './plan-pr.js';
 import type { ModeResult } from './validate.js';
 
 /** Restore actions the plan will run (the rest are listed for a person to decide). */
@@ -116,22 +110,10 @@ export async function runRestore(deps: ModeDeps): Promise<ModeResult> {
   io.saveState(POST_STATE.auditFile, auditFile);
   io.saveState(POST_STATE.phase, 'plan');
   io.saveState(POST_STATE.planId, planId);
-  const keep = async (id: string) => {
-    const kept = await io.group('Keep the audit', () =>
-      keepAudit({
-        settings,
-        context,
-        github,
-        io,
-        file: auditFile,
-        planId: id,
-        phase: 'plan',
-        now: deps.clock(),
-      }),
+  const keep = (id: string) =>
+    io.group('Keep the audit', () =>
+      keepRunAudit(deps, { outputs, failures }, { file: auditFile, planId: id, phase: 'plan' }),
     );
-    outputs.artifactId = kept.artifactId;
-    failures.push(...kept.problems.map((p) => `The audit was not kept: ${p}`));
-  };
   const finish = async (): Promise<ModeResult> => {
     await io.summary(summary.join('\n'));
     return { outputs, failures };
@@ -151,11 +133,7 @@ export async function runRestore(deps: ModeDeps): Promise<ModeResult> {
         plansPath: settings.plansPath,
         planId,
         accounts,
-        atlassian: {
-          orgId: settings.atlassianOrgId,
-          apiKey: settings.atlassianApiKey,
-          apiUrl: settings.atlassianApiUrl,
-        },
+        atlassian: atlassianConnectionOf(settings),
         policyDir: settings.policyPath,
         root: context.workspace,
         redact: settings.redact,
@@ -200,13 +178,7 @@ export async function runRestore(deps: ModeDeps): Promise<ModeResult> {
   } else {
     await io
       .group('Propose the restore', async () => {
-        const open = await github.pulls.openFrom(restoreBranch, defaultBranch);
-        if (open.length > 1) {
-          io.warning(
-            `${open.length} open PRs come from ${restoreBranch} (${open.map((p) => `#${p.number}`).join(', ')}); updating the newest.`,
-          );
-        }
-        const current: PullSummary | null = open[0] ?? null;
+        const current = await openPrFrom(deps, restoreBranch, defaultBranch);
         if (current) {
           const approval = approvalOf(
             await github.pulls.reviews(current.number),
@@ -230,34 +202,16 @@ export async function runRestore(deps: ModeDeps): Promise<ModeResult> {
           }
         }
 
-        const defaultHead = await github.branches.headOf(defaultBranch);
-        if (defaultHead === null)
-          throw new InputError(`The default branch "${defaultBranch}" does not exist.`);
-        await github.branches.commitFiles({
-          branch: restoreBranch,
-          message: `License restore plan ${plan.planId}: restore ${plural(actions, 'action', 'actions')} of plan ${planId}`,
-          resetTo: defaultHead,
-          changes: () => Promise.resolve([{ path: planPath, content: created.planFileText }]),
-        });
-        outputs.planFile = planPath;
-
-        const fullPlanUrl = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/blob/${encodeURI(restoreBranch)}/${planPath}`;
-        const body = renderPlanMarkdown(plan, {
-          redact: settings.redact,
-          maxLength: PR_BODY_LIMIT,
-          fullPlanUrl,
+        const pr = await proposePlanPr(deps, outputs, {
+          what: 'restore',
+          plan,
           planPath,
+          planFileText: created.planFileText,
+          head: restoreBranch,
+          base: defaultBranch,
+          commitMessage: `License restore plan ${plan.planId}: restore ${plural(actions, 'action', 'actions')} of plan ${planId}`,
+          open: current,
         });
-        const title = renderPrTitle(plan);
-        let pr: PullSummary;
-        if (current) {
-          pr = await github.pulls.update(current.number, { title, body });
-          io.info(`Updated restore PR #${pr.number}.`);
-        } else {
-          pr = await github.pulls.create({ head: restoreBranch, base: defaultBranch, title, body });
-          io.info(`Opened restore PR #${pr.number}.`);
-        }
-        outputs.prNumber = pr.number;
         await github.pulls.addLabels(pr.number, [PLAN_LABEL, RESTORE_LABEL]);
         await github.comments.upsertSticky(
           pr.number,
@@ -278,12 +232,6 @@ export async function runRestore(deps: ModeDeps): Promise<ModeResult> {
   }
 
   await keep(plan.planId);
-  summary.push(
-    renderPlanMarkdown(plan, {
-      redact: settings.redact,
-      maxLength: JOB_SUMMARY_LIMIT - 4096,
-      planPath,
-    }),
-  );
+  summary.push(planSummaryMarkdown(deps, plan, planPath));
   return finish();
 }
