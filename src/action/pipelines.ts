@@ -11,9 +11,14 @@ import { DEFAULT_CONCURRENCY } from '../atlassian/http.js';
 import { auditRow, auditTimestamp, planAuditRows } from '../audit/rows.js';
 import type { AuditRow } from '../audit/types.js';
 import { AuditWriter } from '../audit/writer.js';
-import { predictRoles } from '../engine/access-path.js';
-import { buildContext, type EvaluationContext } from '../engine/context.js';
-import { assertPolicyMatchesOrg, evaluate, findCandidates } from '../engine/index.js';
+import {
+  assertPolicyMatchesOrg,
+  buildContext,
+  evaluate,
+  findCandidates,
+  predictRoles,
+  type EvaluationContext,
+} from '../engine/index.js';
 import { finalizePlan, serializePlan } from '../plan/plan-file.js';
 import { redactPlanBody } from '../plan/redact.js';
 import type { Snapshot } from '../snapshot/types.js';
