@@ -17,21 +17,37 @@ export function sha256Hex(text: string): string {
 }
 
 /**
- * An object's canonical JSON assembled from its members' canonical JSON: by RFC 8785's
- * definition, `{` + members sorted by key + `}`. Lets a caller that hashes an object twice, with
- * one member added in between, canonicalise every other member once.
+ * An object's members as pieces of their RFC 8785 canonical JSON. By JCS's definition an object is
+ * `{` + members sorted by key + `}`, and an array `[` + its elements + `]`, so each member is
+ * canonicalised once — an array element by element, so that a plan's tens of thousands of actions
+ * never build one giant string (the canonicaliser appends piece by piece, and a string of a
+ * million appends costs many times its size until it is flattened) — and the object is hashed,
+ * twice if need be with one member added in between, without ever being assembled.
  */
-export function canonicalMembers(value: Record<string, unknown>): Map<string, string> {
-  const members = new Map<string, string>();
+export function canonicalMembers(value: Record<string, unknown>): Map<string, string[]> {
+  const members = new Map<string, string[]>();
   for (const [key, member] of Object.entries(value)) {
-    if (member !== undefined) members.set(key, canonicalJson(member));
+    if (member === undefined) continue;
+    members.set(
+      key,
+      Array.isArray(member)
+        ? ['[', member.map((element: unknown) => canonicalJson(element ?? null)).join(','), ']']
+        : [canonicalJson(member)],
+    );
   }
   return members;
 }
 
-export function joinCanonicalMembers(members: ReadonlyMap<string, string>): string {
-  const keys = [...members.keys()].sort(compareCodeUnits);
-  return '{' + keys.map((k) => `${canonicalJson(k)}:${members.get(k)!}`).join(',') + '}';
+/** SHA-256 hex of the object whose members `canonicalMembers` gave, fed to the hash piece by piece. */
+export function sha256OfCanonicalMembers(members: ReadonlyMap<string, readonly string[]>): string {
+  const hash = createHash('sha256');
+  hash.update('{');
+  [...members.keys()].sort(compareCodeUnits).forEach((key, i) => {
+    hash.update(`${i > 0 ? ',' : ''}${canonicalJson(key)}:`);
+    for (const piece of members.get(key)!) hash.update(piece, 'utf8');
+  });
+  hash.update('}');
+  return hash.digest('hex');
 }
 
 /** JCS orders object keys by UTF-16 code units; the stable file form uses the same order. */

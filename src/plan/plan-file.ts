@@ -7,8 +7,8 @@ import { InputError } from '../errors.js';
 import {
   canonicalJson,
   canonicalMembers,
-  joinCanonicalMembers,
   sha256Hex,
+  sha256OfCanonicalMembers,
   stableJson,
 } from './canonical.js';
 import { planJsonSchema } from './plan-schema.js';
@@ -45,9 +45,9 @@ export function computePlanDigest(plan: Plan | Omit<Plan, 'digest'>): string {
 export function finalizePlan(body: PlanBody): Plan {
   const { planId: _planId, digest: _digest, ...clean } = body as Partial<Plan> & PlanBody;
   const members = canonicalMembers(clean);
-  const planId = `${utcDay(clean.createdAt)}-${sha256Hex(joinCanonicalMembers(members)).slice(0, 8)}`;
-  members.set('planId', canonicalJson(planId));
-  return { ...clean, planId, digest: sha256Hex(joinCanonicalMembers(members)) };
+  const planId = `${utcDay(clean.createdAt)}-${sha256OfCanonicalMembers(members).slice(0, 8)}`;
+  members.set('planId', [canonicalJson(planId)]);
+  return { ...clean, planId, digest: sha256OfCanonicalMembers(members) };
 }
 
 /** True when `digest` matches the content: the file has not been edited since it was made. */
