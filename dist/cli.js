@@ -17965,13 +17965,23 @@ function sha256Hex(text2) {
 function canonicalMembers(value) {
   const members = /* @__PURE__ */ new Map();
   for (const [key, member] of Object.entries(value)) {
-    if (member !== void 0) members.set(key, canonicalJson(member));
+    if (member === void 0) continue;
+    members.set(
+      key,
+      Array.isArray(member) ? ["[", member.map((element) => canonicalJson(element ?? null)).join(","), "]"] : [canonicalJson(member)]
+    );
   }
   return members;
 }
-function joinCanonicalMembers(members) {
-  const keys = [...members.keys()].sort(compareCodeUnits);
-  return "{" + keys.map((k) => `${canonicalJson(k)}:${members.get(k)}`).join(",") + "}";
+function sha256OfCanonicalMembers(members) {
+  const hash2 = createHash2("sha256");
+  hash2.update("{");
+  [...members.keys()].sort(compareCodeUnits).forEach((key, i) => {
+    hash2.update(`${i > 0 ? "," : ""}${canonicalJson(key)}:`);
+    for (const piece of members.get(key)) hash2.update(piece, "utf8");
+  });
+  hash2.update("}");
+  return hash2.digest("hex");
 }
 function compareCodeUnits(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -18598,9 +18608,9 @@ function computePlanDigest(plan) {
 function finalizePlan(body) {
   const { planId: _planId, digest: _digest, ...clean2 } = body;
   const members = canonicalMembers(clean2);
-  const planId = `${utcDay(clean2.createdAt)}-${sha256Hex(joinCanonicalMembers(members)).slice(0, 8)}`;
-  members.set("planId", canonicalJson(planId));
-  return { ...clean2, planId, digest: sha256Hex(joinCanonicalMembers(members)) };
+  const planId = `${utcDay(clean2.createdAt)}-${sha256OfCanonicalMembers(members).slice(0, 8)}`;
+  members.set("planId", [canonicalJson(planId)]);
+  return { ...clean2, planId, digest: sha256OfCanonicalMembers(members) };
 }
 function verifyPlanDigest(plan) {
   return computePlanDigest(plan) === plan.digest;

@@ -7,6 +7,11 @@ import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
+// `--outdir DIR` bundles somewhere else and skips the generators: the dist-in-step test uses it
+// to compare a fresh build with the committed dist/.
+const outdirFlag = process.argv.indexOf('--outdir');
+const outdir =
+  outdirFlag > 0 ? path.resolve(process.argv[outdirFlag + 1]) : path.join(root, 'dist');
 const entries = [
   { in: 'src/index.ts', out: 'index' },
   { in: 'src/post.ts', out: 'post' },
@@ -22,7 +27,7 @@ for (const entry of entries) {
   await build({
     absWorkingDir: root,
     entryPoints: [entry.in],
-    outfile: `dist/${entry.out}.js`,
+    outfile: path.join(outdir, `${entry.out}.js`),
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -34,7 +39,8 @@ for (const entry of entries) {
 }
 
 // Generators live in TypeScript next to what they describe; bundle each to a temporary module and run it.
-const generators = ['scripts/generate.ts'].filter((g) => existsSync(path.join(root, g)));
+const generators =
+  outdirFlag > 0 ? [] : ['scripts/generate.ts'].filter((g) => existsSync(path.join(root, g)));
 const tmp = path.join(root, '.tmp', 'generators');
 mkdirSync(tmp, { recursive: true });
 for (const generator of generators) {
