@@ -30,6 +30,8 @@ export interface EvaluatorReport {
   totalMs: number;
   cpuMs: number;
   peakRssMb: number;
+  /** Heap in use after each phase (MB): what the phase left alive, garbage included. */
+  heapAfterMb: { read: number; candidates: number; evaluate: number; finalize: number };
   users: number;
   licensedEntries: number;
   missingReads: number;
@@ -46,18 +48,23 @@ const now = new Date(args.now);
 
 const cpuAtStart = cpuMs();
 const t0 = performance.now();
+const heapMb = () => round(process.memoryUsage().heapUsed / 1e6);
 const snapshot = await readSnapshotNdjson(args.file);
 const t1 = performance.now();
+const heapAfterRead = heapMb();
 const wanted = findCandidates(policy, snapshot, null, now);
 const missingRoles = wanted.roleReads.filter((id) => !Object.hasOwn(snapshot.userRoles, id));
 const missingTokens = wanted.apiTokenReads.filter(
   (id) => !Object.hasOwn(snapshot.apiTokenLastUsed, id),
 );
 const t2 = performance.now();
+const heapAfterCandidates = heapMb();
 const evaluation = evaluate({ policy, snapshot, state: null, now, policyCommit: null });
 const t3 = performance.now();
+const heapAfterEvaluate = heapMb();
 const plan = finalizePlan(evaluation.plan);
 const t4 = performance.now();
+const heapAfterFinalize = heapMb();
 
 let licensedEntries = 0;
 for (const user of snapshot.users) licensedEntries += user.licensedOn.length;
@@ -69,6 +76,12 @@ const result: EvaluatorReport = {
   totalMs: round(t4 - t0, 1),
   cpuMs: cpuMs() - cpuAtStart,
   peakRssMb: peakRssMb(),
+  heapAfterMb: {
+    read: heapAfterRead,
+    candidates: heapAfterCandidates,
+    evaluate: heapAfterEvaluate,
+    finalize: heapAfterFinalize,
+  },
   users: snapshot.users.length,
   licensedEntries,
   missingReads: missingRoles.length + missingTokens.length,

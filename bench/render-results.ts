@@ -158,6 +158,13 @@ if (apply) {
     `| seats before → after | ${apply.seats.map((s) => `${fmt(s.before)} → ${fmt(s.after)}`).join('; ')} |`,
     `| peak RSS (apply process) | ${fmt(a.peakRssMb)} MB |`,
     '',
+    f.needed <= apply.settings.rateLimit
+      ? `The apply needed ${fmt(f.needed)} requests, fewer than the ${fmt(apply.settings.rateLimit)} one window ` +
+          'allows, so the limit never made it wait: its time is the latency of its reads (32 in flight) and ' +
+          'of its writes (4 actions in flight, the default SPEC §7 sets).'
+      : 'The apply needed more requests than one window allows: the shared budget paused ' +
+          `${fmt(a.client.pauses)} time(s) until the window reset rather than meet 429s.`,
+    '',
     '| route | requests |',
     '|---|---|',
     ...Object.entries(a.client.byRoute).map(
@@ -199,6 +206,10 @@ if (evaluate) {
     row('**total**', (e) => e.totalMs),
     row('CPU time', (e) => e.cpuMs),
     row('peak RSS (MB)', (e) => e.peakRssMb),
+    row('heap in use after read (MB, garbage included)', (e) => e.heapAfterMb.read),
+    row('… after findCandidates', (e) => e.heapAfterMb.candidates),
+    row('… after evaluate', (e) => e.heapAfterMb.evaluate),
+    row('… after finalizePlan', (e) => e.heapAfterMb.finalize),
     row('user records', (e) => e.users),
     row('missing reads', (e) => e.missingReads),
     row('plan actions', (e) => e.actions),
