@@ -9,7 +9,7 @@
  *   seat and the accounts the policy names.
  * Writes bench/results/evaluate.json.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { EvaluatorArgs, EvaluatorReport } from './evaluator.js';
 import { runChild } from './lib/child.js';
@@ -50,3 +50,5 @@ log(
 );
 
 saveResult(envelope, { snapshot: written, everyAccount, seatHolders });
+// A gigabyte of snapshots is not worth keeping between runs (BENCH_KEEP=1 keeps them).
+if (!process.env.BENCH_KEEP) rmSync(workDir, { recursive: true, force: true });
