@@ -189,7 +189,8 @@ describe('the Atlassian transport', () => {
   });
 
   it('times out a read that never answers, then retries it', async () => {
-    const { server, time, http } = await setup(sequence('hang'), { timeoutMs: 100 });
+    // The timeout must also outlast the answering retry on a loaded machine, or it times out too.
+    const { server, time, http } = await setup(sequence('hang'), { timeoutMs: 1_000 });
     const response = await http.request(getOrg);
     expect(response.status).toBe(200);
     expect(server.requests).toHaveLength(2);
