@@ -1,6 +1,6 @@
 /**
- * A snapshot as NDJSON: one header line, then one record a line (directory, resource, group,
- * user, ...). A snapshot of a million accounts is far beyond V8's largest string, so the file is
+ * A snapshot as NDJSON: one header line, then one record a line (dictionary, directory, resource,
+ * group, user, ...). A snapshot of a million accounts is far beyond V8's largest string, so the file is
  * written and read a line at a time and never held as one string. The header carries the count of
  * every record kind, so a truncated file is an error rather than a smaller directory.
  *
@@ -10,6 +10,20 @@
  * million users hold a few dozen distinct lists. Lines are split by hand from large chunks and
  * each parsed object is checked in place rather than copied: at a million accounts the reader is
  * bound by JSON.parse and the garbage collector, so every allocation it avoids counts.
+ *
+ * Format version 2 makes the user record, which is nearly all of the file, compact: a positional
+ * array rather than an object with named fields, whose repeated strings (directory, group and
+ * resource ids, enum values, product keys) are indexes into a dictionary of strings, and whose id
+ * lists (directories, platform roles, groups, licences) are indexes into a dictionary of lists —
+ * both declared in `strings` and `lists` lines before the first user. So parsing a user builds one
+ * small array and the strings that are really its own, and the reader takes the interned strings
+ * and shared lists straight from the dictionary. Snapshot files are transient artifacts read by
+ * the same version of the action that wrote them, so other format versions are refused, not read.
+ *
+ * A user line: `[accountId, directoryIds, accountType, accountStatus, membershipStatus,
+ * claimStatus, name, email, addedToOrg, platformRoles, groupIds, licensedOn, productAccess]`,
+ * where the id lists are list indexes, the four statuses string indexes, and productAccess a flat
+ * `[id, key, lastActive, ...]` with id and key string indexes (key null when absent).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
@@ -29,12 +43,18 @@ import type {
 
 export const SNAPSHOT_NDJSON_FORMAT = 'atlassian-license-policy/snapshot';
 
-/** Ids per `admins` / `serviceAccounts` line: long enough to be cheap, short enough to stream. */
+/** The file format this module writes and reads (the header's `schemaVersion`). */
+export const SNAPSHOT_NDJSON_VERSION = 2;
+
+/** Ids per `admins` / `serviceAccounts` / dictionary line: long enough to be cheap, short enough to stream. */
 const IDS_PER_LINE = 1000;
 /** Lines are written in batches of about this many characters. */
 const WRITE_BATCH_CHARS = 64 * 1024;
 
 interface Counts {
+  /** Dictionary entries (not lines): strings, then lists of string indexes. */
+  strings: number;
+  lists: number;
   directories: number;
   resources: number;
   groups: number;
@@ -51,14 +71,72 @@ interface Counts {
 interface Header {
   record: 'header';
   format: typeof SNAPSHOT_NDJSON_FORMAT;
-  schemaVersion: 1;
+  schemaVersion: typeof SNAPSHOT_NDJSON_VERSION;
   orgId: string;
   fetchedAt: string;
   counts: Counts;
 }
 
-function countsOf(snapshot: Snapshot): Counts {
+/** The strings and id lists the user records repeat, each numbered in first-seen order. */
+class Dictionary {
+  readonly strings: string[] = [];
+  readonly lists: number[][] = [];
+  private readonly stringIndex = new Map<string, number>();
+  private readonly listIndex = new Map<string, number>();
+
+  string(value: string): number {
+    let index = this.stringIndex.get(value);
+    if (index === undefined) {
+      index = this.strings.length;
+      this.strings.push(value);
+      this.stringIndex.set(value, index);
+    }
+    return index;
+  }
+
+  list(ids: readonly string[]): number {
+    // A NUL never occurs in an id: joined, the ids are the list's identity.
+    const key = ids.length === 1 ? ids[0] : ids.join('\u0000');
+    let index = this.listIndex.get(key);
+    if (index === undefined) {
+      index = this.lists.length;
+      this.lists.push(ids.map((id) => this.string(id)));
+      this.listIndex.set(key, index);
+    }
+    return index;
+  }
+}
+
+function userRecord(u: SnapshotUser, dictionary: Dictionary): unknown[] {
+  const access: Array<number | string | null> = [];
+  for (const pa of u.productAccess) {
+    access.push(
+      dictionary.string(pa.id),
+      pa.key === null ? null : dictionary.string(pa.key),
+      pa.lastActive,
+    );
+  }
+  return [
+    u.accountId,
+    dictionary.list(u.directoryIds),
+    dictionary.string(u.accountType),
+    dictionary.string(u.accountStatus),
+    dictionary.string(u.membershipStatus),
+    dictionary.string(u.claimStatus),
+    u.name,
+    u.email,
+    u.addedToOrg,
+    dictionary.list(u.platformRoles),
+    dictionary.list(u.groupIds),
+    dictionary.list(u.licensedOn),
+    access,
+  ];
+}
+
+function countsOf(snapshot: Snapshot, dictionary: Dictionary): Counts {
   return {
+    strings: dictionary.strings.length,
+    lists: dictionary.lists.length,
     directories: snapshot.directories.length,
     resources: snapshot.resources.length,
     groups: snapshot.groups.length,
@@ -76,19 +154,30 @@ function countsOf(snapshot: Snapshot): Counts {
 
 /** The snapshot's lines, one record each, without trailing newlines. */
 export function* snapshotLines(snapshot: Snapshot): Generator<string> {
+  // The dictionary comes before the users that use it: a pass over the users builds it first.
+  const dictionary = new Dictionary();
+  for (const u of snapshot.users) userRecord(u, dictionary);
   const header: Header = {
     record: 'header',
     format: SNAPSHOT_NDJSON_FORMAT,
-    schemaVersion: 1,
+    schemaVersion: SNAPSHOT_NDJSON_VERSION,
     orgId: snapshot.orgId,
     fetchedAt: snapshot.fetchedAt,
-    counts: countsOf(snapshot),
+    counts: countsOf(snapshot, dictionary),
   };
   yield JSON.stringify(header);
+  for (let i = 0; i < dictionary.strings.length; i += IDS_PER_LINE) {
+    const values = dictionary.strings.slice(i, i + IDS_PER_LINE);
+    yield JSON.stringify({ record: 'strings', values });
+  }
+  for (let i = 0; i < dictionary.lists.length; i += IDS_PER_LINE) {
+    const values = dictionary.lists.slice(i, i + IDS_PER_LINE);
+    yield JSON.stringify({ record: 'lists', values });
+  }
   for (const d of snapshot.directories) yield JSON.stringify({ record: 'directory', ...d });
   for (const r of snapshot.resources) yield JSON.stringify({ record: 'resource', ...r });
   for (const g of snapshot.groups) yield JSON.stringify({ record: 'group', ...g });
-  for (const u of snapshot.users) yield JSON.stringify({ record: 'user', ...u });
+  for (const u of snapshot.users) yield JSON.stringify(userRecord(u, dictionary));
   for (let i = 0; i < snapshot.adminAccountIds.length; i += IDS_PER_LINE) {
     const accountIds = snapshot.adminAccountIds.slice(i, i + IDS_PER_LINE);
     yield JSON.stringify({ record: 'admins', accountIds });
@@ -195,6 +284,9 @@ function obj(value: unknown, field: string): Record<string, unknown> {
 class SnapshotBuilder {
   private readonly intern = new Interner();
   private readonly lists = new ListInterner();
+  /** The dictionary the user records index into: interned strings, shared frozen lists. */
+  private readonly dictStrings: string[] = [];
+  private readonly dictLists: string[][] = [];
   /** The parsed list itself, its strings checked and interned in place, then shared. */
   private readonly ids = (value: unknown, field: string): string[] => {
     const list = arr(value, field);
@@ -215,9 +307,61 @@ class SnapshotBuilder {
   userRoleRecords = 0;
   apiTokenRecords = 0;
 
+  private dictString(value: unknown, field: string): string {
+    const found = typeof value === 'number' ? this.dictStrings[value] : undefined;
+    if (found === undefined) throw new Malformed(`${field} is not a known string index`);
+    return found;
+  }
+
+  private dictList(value: unknown, field: string): string[] {
+    const found = typeof value === 'number' ? this.dictLists[value] : undefined;
+    if (found === undefined) throw new Malformed(`${field} is not a known list index`);
+    return found;
+  }
+
+  /** A user line (see the file comment), checked field by field. */
+  addUser(u: unknown[]): void {
+    if (u.length !== 13) throw new Malformed('a user record has 13 fields');
+    const access = arr(u[12], 'productAccess');
+    if (access.length % 3 !== 0) throw new Malformed('productAccess is not a list of triples');
+    const productAccess: ProductActivity[] = new Array<ProductActivity>(access.length / 3);
+    for (let k = 0, j = 0; k < access.length; k += 3, j++) {
+      productAccess[j] = {
+        id: this.dictString(access[k], 'productAccess.id'),
+        key: access[k + 1] === null ? null : this.dictString(access[k + 1], 'productAccess.key'),
+        lastActive: strOrNull(access[k + 2], 'productAccess.lastActive'),
+      };
+    }
+    this.users.push({
+      accountId: str(u[0], 'accountId'),
+      directoryIds: this.dictList(u[1], 'directoryIds'),
+      accountType: this.dictString(u[2], 'accountType'),
+      accountStatus: this.dictString(u[3], 'accountStatus'),
+      membershipStatus: this.dictString(u[4], 'membershipStatus'),
+      claimStatus: this.dictString(u[5], 'claimStatus'),
+      name: strOrNull(u[6], 'name'),
+      email: strOrNull(u[7], 'email'),
+      addedToOrg: strOrNull(u[8], 'addedToOrg'),
+      platformRoles: this.dictList(u[9], 'platformRoles'),
+      groupIds: this.dictList(u[10], 'groupIds'),
+      licensedOn: this.dictList(u[11], 'licensedOn'),
+      productAccess,
+    });
+  }
+
   add(r: Record<string, unknown>): void {
     const i = (value: unknown, field: string) => this.intern.get(str(value, field));
     switch (r.record) {
+      case 'strings':
+        for (const value of arr(r.values, 'values')) this.dictStrings.push(i(value, 'values'));
+        return;
+      case 'lists':
+        for (const value of arr(r.values, 'values')) {
+          const list = arr(value, 'values[]');
+          for (let k = 0; k < list.length; k++) list[k] = this.dictString(list[k], 'values[]');
+          this.dictLists.push(this.lists.get(list as string[]));
+        }
+        return;
       case 'directory':
         this.directories.push({ id: i(r.id, 'id'), name: str(r.name, 'name') });
         return;
@@ -254,23 +398,6 @@ class SnapshotBuilder {
             },
           ),
           grantsGoverned: bool(r.grantsGoverned, 'grantsGoverned'),
-        });
-        return;
-      case 'user':
-        this.users.push({
-          accountId: str(r.accountId, 'accountId'),
-          directoryIds: this.ids(r.directoryIds, 'directoryIds'),
-          accountType: i(r.accountType, 'accountType'),
-          accountStatus: i(r.accountStatus, 'accountStatus'),
-          membershipStatus: i(r.membershipStatus, 'membershipStatus'),
-          claimStatus: i(r.claimStatus, 'claimStatus'),
-          name: strOrNull(r.name, 'name'),
-          email: strOrNull(r.email, 'email'),
-          addedToOrg: strOrNull(r.addedToOrg, 'addedToOrg'),
-          platformRoles: this.ids(r.platformRoles, 'platformRoles'),
-          groupIds: this.ids(r.groupIds, 'groupIds'),
-          productAccess: this.productAccess(r.productAccess),
-          licensedOn: this.ids(r.licensedOn, 'licensedOn'),
         });
         return;
       case 'admins':
@@ -316,23 +443,10 @@ class SnapshotBuilder {
     }
   }
 
-  /** Each entry rebuilt with exactly its three fields, in the parsed list (no second list). */
-  private productAccess(value: unknown): ProductActivity[] {
-    const list = arr(value, 'productAccess');
-    for (let k = 0; k < list.length; k++) {
-      const pa = obj(list[k], 'productAccess[]');
-      const entry: ProductActivity = {
-        id: this.intern.get(str(pa.id, 'productAccess.id')),
-        key: pa.key === null ? null : this.intern.get(str(pa.key, 'productAccess.key')),
-        lastActive: strOrNull(pa.lastActive, 'productAccess.lastActive'),
-      };
-      list[k] = entry;
-    }
-    return list as ProductActivity[];
-  }
-
   counts(): Counts {
     return {
+      strings: this.dictStrings.length,
+      lists: this.dictLists.length,
       directories: this.directories.length,
       resources: this.resources.length,
       groups: this.groups.length,
@@ -358,9 +472,11 @@ function parseHeader(line: string, name: string): Header {
   if (!header || header.record !== 'header' || header.format !== SNAPSHOT_NDJSON_FORMAT) {
     throw new InputError(`${name}: not a snapshot file (no ${SNAPSHOT_NDJSON_FORMAT} header).`);
   }
-  if (header.schemaVersion !== 1) {
+  if (header.schemaVersion !== SNAPSHOT_NDJSON_VERSION) {
     throw new InputError(
-      `${name}: snapshot schema version ${String(header.schemaVersion)} is not supported (expected 1).`,
+      `${name}: snapshot file format version ${String(header.schemaVersion)} is not supported ` +
+        `(this version reads only version ${SNAPSHOT_NDJSON_VERSION}): snapshot files are read by the ` +
+        'same version of the action that wrote them; run plan again to write a new one.',
     );
   }
   if (typeof header.orgId !== 'string' || typeof header.fetchedAt !== 'string' || !header.counts) {
@@ -389,7 +505,9 @@ export async function readSnapshotNdjson(
       return;
     }
     try {
-      builder.add(obj(JSON.parse(line), 'record'));
+      const record: unknown = JSON.parse(line);
+      if (Array.isArray(record)) builder.addUser(record);
+      else builder.add(obj(record, 'record'));
     } catch (e: unknown) {
       const why = e instanceof Malformed ? e.message : 'not JSON';
       throw new InputError(`${name}:${lineNumber}: malformed snapshot record (${why}).`);

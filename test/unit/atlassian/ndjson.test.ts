@@ -143,8 +143,10 @@ describe('snapshot NDJSON', () => {
     expect(JSON.parse(lines[0])).toMatchObject({
       record: 'header',
       format: 'atlassian-license-policy/snapshot',
-      schemaVersion: 1,
+      schemaVersion: 2,
       counts: {
+        strings: 9,
+        lists: 4,
         users: 1,
         groups: 1,
         resources: 2,
@@ -153,9 +155,15 @@ describe('snapshot NDJSON', () => {
         apiTokenLastUsed: 2,
       },
     });
-    // One record a line: header, directory, 2 resources, group, user, admins, serviceAccounts,
-    // userRoles, 2 apiToken, warning.
-    expect(lines.slice(1, -1).map((l) => (JSON.parse(l) as { record: string }).record)).toEqual([
+    // One record a line: header, the dictionary, directory, 2 resources, group, user (a positional
+    // array), admins, serviceAccounts, userRoles, 2 apiToken, warning.
+    const kind = (l: string) => {
+      const parsed = JSON.parse(l) as { record: string } | unknown[];
+      return Array.isArray(parsed) ? 'user' : parsed.record;
+    };
+    expect(lines.slice(1, -1).map(kind)).toEqual([
+      'strings',
+      'lists',
       'directory',
       'resource',
       'resource',
@@ -187,9 +195,8 @@ describe('snapshot NDJSON', () => {
     snapshot.users.push(bulkUser(1), bulkUser(2));
     await writeSnapshotNdjson(snapshot, file);
     const lines = (await readFile(file, 'utf8')).split('\n');
-    const cut = lines.filter(
-      (l) => !l.includes(bulkUser(2).accountId) || !l.startsWith('{"record":"user"'),
-    );
+    const cut = lines.filter((l) => !l.startsWith(`["${bulkUser(2).accountId}"`));
+    expect(cut).toHaveLength(lines.length - 1);
     await writeFile(file, cut.join('\n'));
     const error = await readSnapshotNdjson(file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
@@ -205,10 +212,78 @@ describe('snapshot NDJSON', () => {
     await expect(readSnapshotNdjson(empty)).rejects.toThrow(/empty/);
     const bad = join(dir, 'bad.ndjson');
     const good = (await readFile(join(dir, 'sample.ndjson'), 'utf8')).split('\n');
-    good[5] = '{"record":"user","accountId":42}';
+    const userLine = good.findIndex((l) => l.startsWith('["712020:0b1c"'));
+    good[userLine] = good[userLine].replace('"712020:0b1c"', '42');
     await writeFile(bad, good.join('\n'));
     await expect(readSnapshotNdjson(bad)).rejects.toThrow(
-      /bad\.ndjson:6: malformed snapshot record \(accountId is not a string\)/,
+      new RegExp(
+        `bad\\.ndjson:${userLine + 1}: malformed snapshot record \\(accountId is not a string\\)`,
+      ),
+    );
+    good[userLine] = good[userLine].replace('[42,0,', '[42,999,').replace('[42,', '["x",');
+    await writeFile(bad, good.join('\n'));
+    await expect(readSnapshotNdjson(bad)).rejects.toThrow(
+      /malformed snapshot record \(directoryIds is not a known list index\)/,
+    );
+  });
+
+  it('writes users as positional arrays over a dictionary of their repeated strings and lists', async () => {
+    const file = join(dir, 'compact.ndjson');
+    const snapshot = sample();
+    snapshot.users.push(bulkUser(1), bulkUser(2));
+    await writeSnapshotNdjson(snapshot, file);
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    const strings = (JSON.parse(lines[1]) as { record: string; values: string[] }).values;
+    const lists = (JSON.parse(lines[2]) as { record: string; values: number[][] }).values;
+    const user = JSON.parse(lines.find((l) => l.startsWith(`["${bulkUser(2).accountId}"`))!) as [
+      string,
+      ...unknown[],
+    ];
+    const at = (i: unknown) => strings[i as number];
+    const list = (i: unknown) => lists[i as number].map(at);
+    expect(user).toHaveLength(13);
+    expect(list(user[1])).toEqual(['dir-1']);
+    expect([at(user[2]), at(user[3]), at(user[4]), at(user[5])]).toEqual([
+      'atlassian',
+      'active',
+      'active',
+      'managed',
+    ]);
+    expect(user.slice(6, 9)).toEqual([
+      'Person 2',
+      'person.2@example.com',
+      '2024-01-01T00:00:00.000Z',
+    ]);
+    expect(list(user[9])).toEqual([]);
+    expect(list(user[10])).toEqual([GROUP, '22222222-0000-0000-0000-000000000002']);
+    expect(list(user[11])).toEqual([JIRA]);
+    const access = user[12] as unknown[];
+    expect([at(access[0]), at(access[1]), access[2]]).toEqual([
+      JIRA,
+      'jira',
+      bulkUser(2).productAccess[0].lastActive,
+    ]);
+    expect([at(access[3]), at(access[4]), access[5]]).toEqual([CONF, 'confluence', null]);
+    // Each repeated string is declared once.
+    expect(new Set(strings).size).toBe(strings.length);
+
+    const read = await readSnapshotNdjson(file);
+    expect(read).toEqual(snapshot);
+    // Users share their interned lists (nothing can change them through one user).
+    expect(read.users[1].licensedOn).toBe(read.users[2].licensedOn);
+    expect(Object.isFrozen(read.users[1].groupIds)).toBe(true);
+  });
+
+  it('refuses a snapshot file of another format version, saying why', async () => {
+    const file = join(dir, 'old.ndjson');
+    await writeSnapshotNdjson(sample(), file);
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    lines[0] = lines[0].replace('"schemaVersion":2', '"schemaVersion":1');
+    await writeFile(file, lines.join('\n'));
+    const error = await readSnapshotNdjson(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(
+      /snapshot file format version 1 is not supported \(this version reads only version 2\)/,
     );
   });
 
@@ -237,7 +312,7 @@ describe('snapshot NDJSON', () => {
     });
     await writeSnapshotNdjson(snapshot, probe);
     expect(largestChunk).toBeLessThan(256 * 1024);
-    expect(bytes).toBeGreaterThan(count * 300);
+    expect(bytes).toBeGreaterThan(count * 150);
 
     const sampleUser = snapshot.users[123_456];
     const lastUser = snapshot.users[count - 1];
