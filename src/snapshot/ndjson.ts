@@ -20,6 +20,10 @@
  * and shared lists straight from the dictionary. Snapshot files are transient artifacts read by
  * the same version of the action that wrote them, so other format versions are refused, not read.
  *
+ * The role reads, too, are written as pairs of account id and an index into `roleSets` lines (the
+ * distinct role-assignment lists, which accounts share, frozen), and the API-token reads as pairs
+ * of account id and last use, a thousand accounts a line.
+ *
  * A user line: `[accountId, directoryIds, accountType, accountStatus, membershipStatus,
  * claimStatus, name, email, addedToOrg, platformRoles, groupIds, licensedOn, productAccess]`,
  * where the id lists are list indexes, the four statuses string indexes, and productAccess a flat
@@ -55,6 +59,8 @@ interface Counts {
   /** Dictionary entries (not lines): strings, then lists of string indexes. */
   strings: number;
   lists: number;
+  /** Distinct role-assignment lists the `userRoles` lines index into. */
+  roleSets: number;
   directories: number;
   resources: number;
   groups: number;
@@ -133,10 +139,30 @@ function userRecord(u: SnapshotUser, dictionary: Dictionary): unknown[] {
   ];
 }
 
-function countsOf(snapshot: Snapshot, dictionary: Dictionary): Counts {
+/**
+ * The distinct role-assignment lists of the snapshot's role reads, numbered: most accounts hold
+ * the same few (a group's seat on a product or two), so each is written and read once.
+ */
+class RoleSets {
+  readonly values: UserResourceRoles[][] = [];
+  private readonly index = new Map<string, number>();
+  indexOf(roles: UserResourceRoles[]): number {
+    const key = JSON.stringify(roles);
+    let found = this.index.get(key);
+    if (found === undefined) {
+      found = this.values.length;
+      this.values.push(roles);
+      this.index.set(key, found);
+    }
+    return found;
+  }
+}
+
+function countsOf(snapshot: Snapshot, dictionary: Dictionary, roleSets: RoleSets): Counts {
   return {
     strings: dictionary.strings.length,
     lists: dictionary.lists.length,
+    roleSets: roleSets.values.length,
     directories: snapshot.directories.length,
     resources: snapshot.resources.length,
     groups: snapshot.groups.length,
@@ -157,13 +183,18 @@ export function* snapshotLines(snapshot: Snapshot): Generator<string> {
   // The dictionary comes before the users that use it: a pass over the users builds it first.
   const dictionary = new Dictionary();
   for (const u of snapshot.users) userRecord(u, dictionary);
+  const roleSets = new RoleSets();
+  const userRoles: Array<string | number> = [];
+  for (const [accountId, roles] of Object.entries(snapshot.userRoles)) {
+    userRoles.push(accountId, roleSets.indexOf(roles));
+  }
   const header: Header = {
     record: 'header',
     format: SNAPSHOT_NDJSON_FORMAT,
     schemaVersion: SNAPSHOT_NDJSON_VERSION,
     orgId: snapshot.orgId,
     fetchedAt: snapshot.fetchedAt,
-    counts: countsOf(snapshot, dictionary),
+    counts: countsOf(snapshot, dictionary, roleSets),
   };
   yield JSON.stringify(header);
   for (let i = 0; i < dictionary.strings.length; i += IDS_PER_LINE) {
@@ -186,11 +217,20 @@ export function* snapshotLines(snapshot: Snapshot): Generator<string> {
     const accountIds = snapshot.serviceAccountIds.slice(i, i + IDS_PER_LINE);
     yield JSON.stringify({ record: 'serviceAccounts', accountIds });
   }
-  for (const [accountId, roles] of Object.entries(snapshot.userRoles)) {
-    yield JSON.stringify({ record: 'userRoles', accountId, roles });
+  for (let i = 0; i < roleSets.values.length; i += IDS_PER_LINE) {
+    const values = roleSets.values.slice(i, i + IDS_PER_LINE);
+    yield JSON.stringify({ record: 'roleSets', values });
   }
-  for (const [accountId, lastUsed] of Object.entries(snapshot.apiTokenLastUsed)) {
-    yield JSON.stringify({ record: 'apiToken', accountId, lastUsed });
+  // Pairs of account id and role-set index, IDS_PER_LINE accounts a line.
+  for (let i = 0; i < userRoles.length; i += 2 * IDS_PER_LINE) {
+    const entries = userRoles.slice(i, i + 2 * IDS_PER_LINE);
+    yield JSON.stringify({ record: 'userRoles', entries });
+  }
+  // Pairs of account id and last use (null for never), IDS_PER_LINE accounts a line.
+  const tokens = Object.entries(snapshot.apiTokenLastUsed);
+  for (let i = 0; i < tokens.length; i += IDS_PER_LINE) {
+    const entries = tokens.slice(i, i + IDS_PER_LINE).flat();
+    yield JSON.stringify({ record: 'apiTokens', entries });
   }
   const unavailable = snapshot.apiTokenUnavailable ?? [];
   for (let i = 0; i < unavailable.length; i += IDS_PER_LINE) {
@@ -258,6 +298,15 @@ class ListInterner {
 
 class Malformed extends Error {}
 
+/** Freezes a parsed JSON value and everything in it (nothing may change a shared value). */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const member of Object.values(value)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 function str(value: unknown, field: string): string {
   if (typeof value !== 'string') throw new Malformed(`${field} is not a string`);
   return value;
@@ -287,6 +336,8 @@ class SnapshotBuilder {
   /** The dictionary the user records index into: interned strings, shared frozen lists. */
   private readonly dictStrings: string[] = [];
   private readonly dictLists: string[][] = [];
+  /** Shared by every account that holds them, so frozen all the way down. */
+  private readonly dictRoleSets: UserResourceRoles[][] = [];
   /** The parsed list itself, its strings checked and interned in place, then shared. */
   private readonly ids = (value: unknown, field: string): string[] => {
     const list = arr(value, field);
@@ -409,27 +460,35 @@ class SnapshotBuilder {
           this.serviceAccountIds.push(str(id, 'accountIds'));
         }
         return;
-      case 'userRoles':
-        this.userRoleRecords += 1;
-        this.userRoles[str(r.accountId, 'accountId')] = arr(r.roles, 'roles').map(
-          (x): UserResourceRoles => {
-            const ur = obj(x, 'roles[]');
-            return {
-              resourceId: i(ur.resourceId, 'resourceId'),
-              product: i(ur.product, 'product'),
-              directoryId: ur.directoryId === null ? null : i(ur.directoryId, 'directoryId'),
-              roles: arr(ur.roles, 'roles').map((y) => {
-                const role = obj(y, 'roles[]');
-                return { role: i(role.role, 'role'), methods: this.ids(role.methods, 'methods') };
-              }),
-            };
-          },
-        );
+      case 'roleSets':
+        for (const value of arr(r.values, 'values')) {
+          this.dictRoleSets.push(deepFreeze(this.roleList(value)));
+        }
         return;
-      case 'apiToken':
-        this.apiTokenRecords += 1;
-        this.apiTokenLastUsed[str(r.accountId, 'accountId')] = strOrNull(r.lastUsed, 'lastUsed');
+      case 'userRoles': {
+        const entries = arr(r.entries, 'entries');
+        if (entries.length % 2 !== 0) throw new Malformed('entries is not a list of pairs');
+        for (let k = 0; k < entries.length; k += 2) {
+          const set = entries[k + 1];
+          const roles = typeof set === 'number' ? this.dictRoleSets[set] : undefined;
+          if (roles === undefined) throw new Malformed('entries[] is not a known role set');
+          this.userRoles[str(entries[k], 'entries[]')] = roles;
+          this.userRoleRecords += 1;
+        }
         return;
+      }
+      case 'apiTokens': {
+        const entries = arr(r.entries, 'entries');
+        if (entries.length % 2 !== 0) throw new Malformed('entries is not a list of pairs');
+        for (let k = 0; k < entries.length; k += 2) {
+          this.apiTokenLastUsed[str(entries[k], 'entries[]')] = strOrNull(
+            entries[k + 1],
+            'entries[]',
+          );
+          this.apiTokenRecords += 1;
+        }
+        return;
+      }
       case 'apiTokenUnavailable':
         for (const id of arr(r.accountIds, 'accountIds')) {
           this.apiTokenUnavailable.push(str(id, 'accountIds'));
@@ -443,10 +502,27 @@ class SnapshotBuilder {
     }
   }
 
+  private roleList(value: unknown): UserResourceRoles[] {
+    const i = (v: unknown, field: string) => this.intern.get(str(v, field));
+    return arr(value, 'roles').map((x): UserResourceRoles => {
+      const ur = obj(x, 'roles[]');
+      return {
+        resourceId: i(ur.resourceId, 'resourceId'),
+        product: i(ur.product, 'product'),
+        directoryId: ur.directoryId === null ? null : i(ur.directoryId, 'directoryId'),
+        roles: arr(ur.roles, 'roles').map((y) => {
+          const role = obj(y, 'roles[]');
+          return { role: i(role.role, 'role'), methods: this.ids(role.methods, 'methods') };
+        }),
+      };
+    });
+  }
+
   counts(): Counts {
     return {
       strings: this.dictStrings.length,
       lists: this.dictLists.length,
+      roleSets: this.dictRoleSets.length,
       directories: this.directories.length,
       resources: this.resources.length,
       groups: this.groups.length,

@@ -147,6 +147,7 @@ describe('snapshot NDJSON', () => {
       counts: {
         strings: 9,
         lists: 4,
+        roleSets: 1,
         users: 1,
         groups: 1,
         resources: 2,
@@ -156,7 +157,7 @@ describe('snapshot NDJSON', () => {
       },
     });
     // One record a line: header, the dictionary, directory, 2 resources, group, user (a positional
-    // array), admins, serviceAccounts, userRoles, 2 apiToken, warning.
+    // array), admins, serviceAccounts, the role sets, userRoles and apiTokens (pairs), warning.
     const kind = (l: string) => {
       const parsed = JSON.parse(l) as { record: string } | unknown[];
       return Array.isArray(parsed) ? 'user' : parsed.record;
@@ -171,9 +172,9 @@ describe('snapshot NDJSON', () => {
       'user',
       'admins',
       'serviceAccounts',
+      'roleSets',
       'userRoles',
-      'apiToken',
-      'apiToken',
+      'apiTokens',
       'warning',
     ]);
     await expect(readSnapshotNdjson(file)).resolves.toEqual(sample());
@@ -267,8 +268,40 @@ describe('snapshot NDJSON', () => {
     // Each repeated string is declared once.
     expect(new Set(strings).size).toBe(strings.length);
 
+    // Two accounts with the same role read: one role set, and the reads as pairs.
+    const roles = snapshot.userRoles['712020:0b1c'];
+    snapshot.userRoles[bulkUser(1).accountId] = structuredClone(roles);
+    snapshot.apiTokenLastUsed[bulkUser(1).accountId] = '2026-11-21T00:00:00.000Z';
+    await writeSnapshotNdjson(snapshot, file);
+    type Line = { record?: string; values?: unknown[]; entries?: unknown[] } | unknown[];
+    const withReads = (await readFile(file, 'utf8'))
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Line);
+    const byRecord = (record: string) =>
+      withReads.filter((r) => !Array.isArray(r) && r.record === record) as Array<{
+        values?: unknown[];
+        entries?: unknown[];
+      }>;
+    expect(byRecord('roleSets').map((r) => r.values)).toEqual([[roles]]);
+    expect(byRecord('userRoles').map((r) => r.entries)).toEqual([
+      ['712020:0b1c', 0, bulkUser(1).accountId, 0],
+    ]);
+    expect(byRecord('apiTokens').map((r) => r.entries)).toEqual([
+      [
+        '712020:0b1c',
+        '2026-11-20T00:00:00.000Z',
+        'bot-1',
+        null,
+        bulkUser(1).accountId,
+        '2026-11-21T00:00:00.000Z',
+      ],
+    ]);
+
     const read = await readSnapshotNdjson(file);
     expect(read).toEqual(snapshot);
+    expect(read.userRoles['712020:0b1c']).toBe(read.userRoles[bulkUser(1).accountId]);
+    expect(Object.isFrozen(read.userRoles['712020:0b1c'][0].roles[0])).toBe(true);
     // Users share their interned lists (nothing can change them through one user).
     expect(read.users[1].licensedOn).toBe(read.users[2].licensedOn);
     expect(Object.isFrozen(read.users[1].groupIds)).toBe(true);
