@@ -23126,25 +23126,11 @@ var init_client = __esm({
       }
       /** `POST …/users/search`. Group ids in `filter.groupIds` may be in either form. */
       searchUsers(directoryId, filter, options = {}) {
-        const body = filter.groupIds ? { ...filter, groupIds: filter.groupIds.map(bareGroupId) } : filter;
-        return this.postPages(
-          `${this.directory(directoryId)}/users/search`,
-          "POST /admin/v2/orgs/{orgId}/directories/{directoryId}/users/search",
-          { ...body },
-          options,
-          (page) => page.data
-        );
+        return this.searchDirectory(directoryId, "users", filter, options);
       }
       /** `POST …/groups/search`. */
       searchGroups(directoryId, filter, options = {}) {
-        const body = filter.groupIds ? { ...filter, groupIds: filter.groupIds.map(bareGroupId) } : filter;
-        return this.postPages(
-          `${this.directory(directoryId)}/groups/search`,
-          "POST /admin/v2/orgs/{orgId}/directories/{directoryId}/groups/search",
-          { ...body },
-          options,
-          (page) => page.data
-        );
+        return this.searchDirectory(directoryId, "groups", filter, options);
       }
       /** Every role a group grants, on every resource (all pages). */
       async getGroupRoleAssignments(directoryId, groupId, filter = {}, options = {}) {
@@ -23289,6 +23275,17 @@ var init_client = __esm({
           const body = response.body;
           return { items: (body && itemsOf(body)) ?? [], next: body?.links?.next };
         });
+      }
+      /** The v2 directory searches: group ids normalised to the bare form the search accepts. */
+      searchDirectory(directoryId, kind, filter, options) {
+        const body = filter.groupIds ? { ...filter, groupIds: filter.groupIds.map(bareGroupId) } : { ...filter };
+        return this.postPages(
+          `${this.directory(directoryId)}/${kind}/search`,
+          `POST /admin/v2/orgs/{orgId}/directories/{directoryId}/${kind}/search`,
+          body,
+          options,
+          (page) => page.data
+        );
       }
       postPages(path8, route, filter, options, itemsOf) {
         return paginate({ method: "POST", path: path8, route }, async (cursor) => {

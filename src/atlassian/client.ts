@@ -119,16 +119,7 @@ export class AtlassianClient {
     filter: UserSearchFilter,
     options: ReadOptions = {},
   ): AsyncGenerator<ApiUser[]> {
-    const body = filter.groupIds
-      ? { ...filter, groupIds: filter.groupIds.map(bareGroupId) }
-      : filter;
-    return this.postPages<ApiUser, UserSearchPage>(
-      `${this.directory(directoryId)}/users/search`,
-      'POST /admin/v2/orgs/{orgId}/directories/{directoryId}/users/search',
-      { ...body },
-      options,
-      (page) => page.data,
-    );
+    return this.searchDirectory<ApiUser, UserSearchPage>(directoryId, 'users', filter, options);
   }
 
   /** `POST …/groups/search`. */
@@ -137,16 +128,7 @@ export class AtlassianClient {
     filter: GroupSearchFilter,
     options: ReadOptions = {},
   ): AsyncGenerator<ApiGroup[]> {
-    const body = filter.groupIds
-      ? { ...filter, groupIds: filter.groupIds.map(bareGroupId) }
-      : filter;
-    return this.postPages<ApiGroup, GroupSearchPage>(
-      `${this.directory(directoryId)}/groups/search`,
-      'POST /admin/v2/orgs/{orgId}/directories/{directoryId}/groups/search',
-      { ...body },
-      options,
-      (page) => page.data,
-    );
+    return this.searchDirectory<ApiGroup, GroupSearchPage>(directoryId, 'groups', filter, options);
   }
 
   /** Every role a group grants, on every resource (all pages). */
@@ -335,6 +317,25 @@ export class AtlassianClient {
       const body = response.body;
       return { items: (body && itemsOf(body)) ?? [], next: body?.links?.next };
     });
+  }
+
+  /** The v2 directory searches: group ids normalised to the bare form the search accepts. */
+  private searchDirectory<T, P extends { data?: T[]; links?: { next?: string | null } }>(
+    directoryId: string,
+    kind: 'users' | 'groups',
+    filter: { groupIds?: string[] },
+    options: ReadOptions,
+  ): AsyncGenerator<T[]> {
+    const body = filter.groupIds
+      ? { ...filter, groupIds: filter.groupIds.map(bareGroupId) }
+      : { ...filter };
+    return this.postPages<T, P>(
+      `${this.directory(directoryId)}/${kind}/search`,
+      `POST /admin/v2/orgs/{orgId}/directories/{directoryId}/${kind}/search`,
+      body,
+      options,
+      (page) => page.data,
+    );
   }
 
   private postPages<T, P extends { links?: { next?: string | null } }>(
