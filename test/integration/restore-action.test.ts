@@ -6,21 +6,16 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { formatAuditCsv } from '../../src/audit/csv.js';
 import { redactAuditCsv } from '../../src/audit/redact.js';
-import type { AuditRow } from '../../src/audit/types.js';
 import { InputError } from '../../src/errors.js';
 import { serializePlan } from '../../src/plan/plan-file.js';
-import { emptyState } from '../../src/plan/state.js';
-import type { Plan } from '../../src/plan/types.js';
 import {
   checkPlanId,
   findAuditFiles,
   parseAccountList,
   restorePlanFromBranches,
-  type GitFiles,
 } from '../../src/restore/from-branches.js';
-import { applyPlan } from '../../src/run/apply-run.js';
-import { createPlan } from '../../src/run/plan-run.js';
 import { startTestOrg, type TestOrg } from './apply-org.js';
+import { appliedPlan, gitOf } from './support/restore-world.js';
 
 let org: TestOrg;
 beforeEach(async () => {
@@ -30,54 +25,12 @@ afterEach(async () => {
   await org.close();
 });
 
-/** Git as the dispatch sees it: `branch -> path -> text`. */
-function gitOf(branches: Record<string, Record<string, string>>): GitFiles & { listed: string[] } {
-  const listed: string[] = [];
-  return {
-    listed,
-    listDirectory: (ref, dir) => {
-      listed.push(`${ref}:${dir}`);
-      const prefix = `${dir}/`;
-      return Promise.resolve(
-        Object.keys(branches[ref] ?? {})
-          .filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/'))
-          .map((p) => p.slice(prefix.length)),
-      );
-    },
-    readFile: (ref, path) => Promise.resolve(branches[ref]?.[path] ?? null),
-  };
-}
-
-async function planAndApply(): Promise<{ plan: Plan; csv: string }> {
-  const { plan, nextState } = await createPlan({
-    policyDir: org.policyDir,
-    client: org.client(),
-    state: emptyState(),
-    now: new Date(),
-    policyCommit: 'c0ffee',
-  });
-  const rows: AuditRow[] = [];
-  await applyPlan({
-    plan,
-    policyDir: org.policyDir,
-    client: org.client(),
-    state: nextState,
-    dryRun: false,
-    overrideLimits: false,
-    audit: (row) => rows.push(row),
-    auditContext: { runId: '77' },
-    verify: { sleep: () => Promise.resolve() },
-  });
-  org.sandbox.resetLog();
-  return { plan, csv: formatAuditCsv(rows) };
-}
-
 const month = (d: Date) =>
   `audit/${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 
 describe('restore dispatch from the audit and default branches', () => {
   it('builds the restore plan from every audit file of the plan (a re-run included), narrowed to the accounts asked for', async () => {
-    const { plan, csv } = await planAndApply();
+    const { plan, csv } = await appliedPlan(org);
     const dir = month(new Date());
     // The re-run of the same apply found everything already absent: nothing more to restore.
     const rerun = formatAuditCsv([]);
@@ -125,7 +78,7 @@ describe('restore dispatch from the audit and default branches', () => {
   });
 
   it('says so when the audit branch holds no apply of the plan, or the plan id is not one', async () => {
-    const { plan } = await planAndApply();
+    const { plan } = await appliedPlan(org);
     const git = gitOf({ main: { [`plans/${plan.planId}.json`]: serializePlan(plan) } });
     const input = {
       files: git,

@@ -10,16 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { realPipelines } from '../../src/action/pipelines.js';
 import type { RestorePipelineInput } from '../../src/action/deps.js';
-import { formatAuditCsv, parseAuditCsv } from '../../src/audit/csv.js';
-import type { AuditRow } from '../../src/audit/types.js';
+import { parseAuditCsv } from '../../src/audit/csv.js';
 import { RefusedError } from '../../src/errors.js';
 import { parsePlan, serializePlan, verifyPlanDigest } from '../../src/plan/plan-file.js';
-import { emptyState } from '../../src/plan/state.js';
 import type { Plan } from '../../src/plan/types.js';
-import type { GitFiles } from '../../src/restore/from-branches.js';
-import { applyPlan } from '../../src/run/apply-run.js';
-import { createPlan } from '../../src/run/plan-run.js';
 import { startTestOrg, type TestOrg } from './apply-org.js';
+import { appliedPlan, gitOf } from './support/restore-world.js';
 
 let org: TestOrg;
 beforeEach(async () => {
@@ -28,42 +24,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await org.close();
 });
-
-function gitOf(branches: Record<string, Record<string, string>>): GitFiles {
-  return {
-    listDirectory: (ref, dir) =>
-      Promise.resolve(
-        Object.keys(branches[ref] ?? {})
-          .filter((p) => p.startsWith(`${dir}/`) && !p.slice(dir.length + 1).includes('/'))
-          .map((p) => p.slice(dir.length + 1)),
-      ),
-    readFile: (ref, file) => Promise.resolve(branches[ref]?.[file] ?? null),
-  };
-}
-
-async function appliedPlan(): Promise<{ plan: Plan; csv: string }> {
-  const { plan, nextState } = await createPlan({
-    policyDir: org.policyDir,
-    client: org.client(),
-    state: emptyState(),
-    now: new Date(),
-    policyCommit: 'c0ffee',
-  });
-  const rows: AuditRow[] = [];
-  await applyPlan({
-    plan,
-    policyDir: org.policyDir,
-    client: org.client(),
-    state: nextState,
-    dryRun: false,
-    overrideLimits: false,
-    audit: (row) => rows.push(row),
-    auditContext: { runId: '77' },
-    verify: { sleep: () => Promise.resolve() },
-  });
-  org.sandbox.resetLog();
-  return { plan, csv: formatAuditCsv(rows) };
-}
 
 function input(
   plan: Plan,
@@ -94,7 +54,7 @@ function input(
 
 describe('the action restore pipeline', () => {
   it('commits a redacted, digest-checked restore plan; the artifact rows keep who, under its id and digest', async () => {
-    const { plan, csv } = await appliedPlan();
+    const { plan, csv } = await appliedPlan(org);
     const given = input(plan, csv, 'all');
     const out = await realPipelines().restore(given);
 
@@ -128,7 +88,7 @@ describe('the action restore pipeline', () => {
   });
 
   it('keeps names and emails in git when redact is none', async () => {
-    const { plan, csv } = await appliedPlan();
+    const { plan, csv } = await appliedPlan(org);
     const given = input(plan, csv, 'none');
     const out = await realPipelines().restore(given);
     expect(out.plan.actions.map((a) => a.email)).toContain('alice@acme.example');
@@ -138,7 +98,7 @@ describe('the action restore pipeline', () => {
   });
 
   it('refuses a forged audit and records the refusal', async () => {
-    const { plan, csv } = await appliedPlan();
+    const { plan, csv } = await appliedPlan(org);
     // A row claiming carol's seat was removed: the reviewed plan never listed her.
     const forged = csv.replace(new RegExp(org.ids.alice, 'g'), org.ids.carol);
     const given = input(plan, forged, 'none');
