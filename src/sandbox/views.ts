@@ -74,23 +74,7 @@ export function renderUser(
   directoryId: string,
   spelling: AriSpelling,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    accountId: user.accountId,
-    accountType: user.accountType,
-    accountStatus: user.accountStatus,
-    status: compositeStatus(user),
-    membershipStatus: user.membershipStatus,
-    claimStatus: user.claimStatus,
-    managementSource: user.managementSource,
-    name: user.name,
-    nickname: user.nickname,
-  };
-  if (user.email !== null) out.email = user.email;
-  out.emailVerified = user.emailVerified;
-  if (user.addedToOrg !== null) out.addedToOrg = iso(user.addedToOrg);
-  out.mfaEnabled = user.mfaEnabled;
-  out.picture = pictureOf(user.accountId);
-  out.avatar = pictureOf(user.accountId);
+  const out = renderUserDetails(user);
   if (expand.has('platformRoles')) out.platformRoles = [...user.platformRoles];
   if (expand.has('counts.resources')) out.counts = { resources: model.resourceCount(user) };
   if (expand.has('productAccess')) {
@@ -112,6 +96,7 @@ export function renderUser(
   return out;
 }
 
+/** A user's own fields, as both the directory listing and the user's details show them. */
 export function renderUserDetails(user: UserRecord): Record<string, unknown> {
   const out: Record<string, unknown> = {
     accountId: user.accountId,
