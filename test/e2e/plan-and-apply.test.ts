@@ -14,10 +14,11 @@ import {
   atlassianInputs,
   E2E_POLICY,
   everythingWritten,
+  expectSuccess,
   expectedWrites,
   GITHUB_TOKEN,
-  logOf,
   runJob,
+  scheduledPlan,
   startWorld,
   type World,
 } from './world.js';
@@ -36,19 +37,7 @@ describe('schedule -> plan PR -> approved merge -> apply', () => {
   });
   afterAll(() => world.close());
 
-  const schedule = async () => {
-    const run = await runJob(world, {
-      event: 'schedule',
-      payload: world.github.scheduleEvent(),
-      inputs: atlassianInputs(world),
-    });
-    runs.push(run);
-    expect({ exit: run.exitCode, log: run.exitCode === 0 ? '' : logOf(run) }).toEqual({
-      exit: 0,
-      log: '',
-    });
-    return run;
-  };
+  const schedule = () => scheduledPlan(world, runs);
 
   it('a scheduled run writes the plan file on the plan branch, opens one PR, and keeps the state', async () => {
     const run = await schedule();
@@ -106,10 +95,7 @@ describe('schedule -> plan PR -> approved merge -> apply', () => {
       ref: 'refs/pull/1/merge',
     });
     runs.push(run);
-    expect({ exit: run.exitCode, log: run.exitCode === 0 ? '' : logOf(run) }).toEqual({
-      exit: 0,
-      log: '',
-    });
+    expectSuccess(run);
     expect(run.summary).toContain('Plan PR checks passed');
   });
 
@@ -156,10 +142,7 @@ describe('schedule -> plan PR -> approved merge -> apply', () => {
       inputs: atlassianInputs(world),
     });
     runs.push(run);
-    expect({ exit: run.exitCode, log: run.exitCode === 0 ? '' : logOf(run) }).toEqual({
-      exit: 0,
-      log: '',
-    });
+    expectSuccess(run);
 
     // Exactly the operations of the reviewed plan's planned actions, nothing else.
     const expected = expectedWrites(reviewed, world.sandbox.orgId);

@@ -11,6 +11,7 @@ import {
   atlassianInputs,
   E2E_POLICY,
   everythingWritten,
+  expectSuccess,
   GITHUB_TOKEN,
   logOf,
   runJob,
@@ -88,10 +89,7 @@ describe('policy pull requests', () => {
     );
     const pr = world.github.openPull('policy/fourteen-days', 'Remove after 14 days');
     const run = await validate(pr.number, 'policy/fourteen-days');
-    expect({ exit: run.exitCode, log: run.exitCode === 0 ? '' : logOf(run) }).toEqual({
-      exit: 0,
-      log: '',
-    });
+    expectSuccess(run);
 
     const comments = world.github.commentsOn(pr.number);
     expect(comments).toHaveLength(1);

@@ -12,9 +12,10 @@ import {
   atlassianInputs,
   E2E_POLICY,
   everythingWritten,
+  expectSuccess,
   GITHUB_TOKEN,
-  logOf,
   runJob,
+  scheduledPlan,
   startWorld,
   type World,
 } from './world.js';
@@ -30,19 +31,7 @@ describe('refusals and nothing to do', () => {
   });
   afterAll(() => world.close());
 
-  const schedule = async () => {
-    const run = await runJob(world, {
-      event: 'schedule',
-      payload: world.github.scheduleEvent(),
-      inputs: atlassianInputs(world),
-    });
-    runs.push(run);
-    expect({ exit: run.exitCode, log: run.exitCode === 0 ? '' : logOf(run) }).toEqual({
-      exit: 0,
-      log: '',
-    });
-    return run;
-  };
+  const schedule = () => scheduledPlan(world, runs);
 
   it('a second plan file in the plan PR turns its check red, and its merge is refused', async () => {
     await schedule();
@@ -146,10 +135,7 @@ describe('refusals and nothing to do', () => {
       inputs: atlassianInputs(world),
     });
     runs.push(run);
-    expect({ exit: run.exitCode, log: run.exitCode === 0 ? '' : logOf(run) }).toEqual({
-      exit: 0,
-      log: '',
-    });
+    expectSuccess(run);
     expect(run.outputs).toMatchObject({ mode: 'plan', removals: '0', 'plan-file': '' });
     expect(world.github.pull(prNumber).state).toBe('closed');
     expect(world.github.branches.has(PLAN_BRANCH)).toBe(false);

@@ -17,9 +17,10 @@ import {
   atlassianInputs,
   E2E_POLICY,
   everythingWritten,
+  expectSuccess,
   GITHUB_TOKEN,
-  logOf,
   runJob,
+  scheduledPlan,
   startWorld,
   type World,
 } from './world.js';
@@ -67,13 +68,6 @@ function inverseWrites(removals: string[]): string[] {
     .sort();
 }
 
-function expectSuccess(run: RunResult): void {
-  expect({ exit: run.exitCode, log: run.exitCode === 0 ? '' : logOf(run) }).toEqual({
-    exit: 0,
-    log: '',
-  });
-}
-
 /** Files a branch adds or changes relative to the default branch. */
 function changedFrom(world: World, branch: string): string[] {
   const base = world.github.files(world.github.defaultBranch);
@@ -112,12 +106,7 @@ describe('undo a removal: dispatch -> restore PR -> approved merge -> apply', ()
   const push = (payload: object) => job({ event: 'push', payload, inputs: atlassianInputs(world) });
 
   it('removes licences: schedule -> plan PR -> approved merge -> apply', async () => {
-    const first = await job({
-      event: 'schedule',
-      payload: world.github.scheduleEvent(),
-      inputs: atlassianInputs(world),
-    });
-    expectSuccess(first);
+    const first = await scheduledPlan(world, runs);
     unappliedRemovalText = world.github.readFile(PLAN_BRANCH, first.outputs['plan-file'])!;
     // Two of the people to be removed also hold their seat by a direct grant, so the apply
     // revokes roles as well as memberships, and the restore assigns them back.
@@ -133,12 +122,7 @@ describe('undo a removal: dispatch -> restore PR -> approved merge -> apply', ()
       world.sandbox.org.grantRole(action.accountId, action.resourceId, 'atlassian/user');
     }
     original = accessOf(world.sandbox.org);
-    const second = await job({
-      event: 'schedule',
-      payload: world.github.scheduleEvent(),
-      inputs: atlassianInputs(world),
-    });
-    expectSuccess(second);
+    const second = await scheduledPlan(world, runs);
     const planFile = second.outputs['plan-file'];
     expect(planFile).not.toBe(first.outputs['plan-file']);
     removal = JSON.parse(world.github.readFile(PLAN_BRANCH, planFile)!) as Plan;

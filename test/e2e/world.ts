@@ -3,6 +3,7 @@
  * holding the policy, the artifact service, and a runner that checks the repository out and
  * runs the committed bundle for an event, the way a workflow job would.
  */
+import { expect } from '@jest/globals';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -110,6 +111,32 @@ export async function runJob(
 /** What a failed step shows in its log, for assertion messages. */
 export function logOf(result: RunResult): string {
   return `exit ${String(result.exitCode)}\n--- stdout ---\n${result.stdout.slice(-4000)}\n--- stderr ---\n${result.stderr.slice(-4000)}`;
+}
+
+/** Expects the job to have succeeded; when it did not, the failure shows the job's log. */
+export function expectSuccess(run: RunResult): void {
+  expect({ exit: run.exitCode, log: run.exitCode === 0 ? '' : logOf(run) }).toEqual({
+    exit: 0,
+    log: '',
+  });
+}
+
+/**
+ * The scheduled plan job of the example workflow (with the Atlassian inputs), recorded in `runs`
+ * when given; expects it to succeed.
+ */
+export async function scheduledPlan(
+  world: World,
+  runs?: RunResult[],
+): Promise<RunResult & { runId: number }> {
+  const run = await runJob(world, {
+    event: 'schedule',
+    payload: world.github.scheduleEvent(),
+    inputs: atlassianInputs(world),
+  });
+  runs?.push(run);
+  expectSuccess(run);
+  return run;
 }
 
 /** The example policy with a limit loose enough that a small sandbox org's plan is not blocked. */
