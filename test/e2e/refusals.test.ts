@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { stickyMarker } from '../../src/github/comments.js';
+import type { PushEvent } from '../support/fake-github.js';
 import type { RunResult } from '../support/runner.js';
 import {
   actualWrites,
@@ -32,6 +33,16 @@ describe('refusals and nothing to do', () => {
   afterAll(() => world.close());
 
   const schedule = () => scheduledPlan(world, runs);
+  /** The push job a plan PR's merge starts, recorded. */
+  const applyMerge = async (push: PushEvent) => {
+    const run = await runJob(world, {
+      event: 'push',
+      payload: push,
+      inputs: atlassianInputs(world),
+    });
+    runs.push(run);
+    return run;
+  };
 
   it('a second plan file in the plan PR turns its check red, and its merge is refused', async () => {
     await schedule();
@@ -56,12 +67,7 @@ describe('refusals and nothing to do', () => {
 
     world.github.review(1, 'bob', 'APPROVED');
     const push = world.github.mergePull(1);
-    const apply = await runJob(world, {
-      event: 'push',
-      payload: push,
-      inputs: atlassianInputs(world),
-    });
-    runs.push(apply);
+    const apply = await applyMerge(push);
     expect(apply.exitCode).toBe(1);
     expect(apply.stdout).toContain('Apply refused');
     expect(apply.stdout).toContain('changed 2 plan files');
@@ -89,12 +95,7 @@ describe('refusals and nothing to do', () => {
     const prNumber = Number(plan.outputs['pr-number']);
     expect(prNumber).toBe(2);
     const push = world.github.mergePull(prNumber);
-    const apply = await runJob(world, {
-      event: 'push',
-      payload: push,
-      inputs: atlassianInputs(world),
-    });
-    runs.push(apply);
+    const apply = await applyMerge(push);
     expect(apply.exitCode).toBe(1);
     expect(apply.stdout).toContain(`PR #${prNumber} has no approving review on its head commit`);
     expect(actualWrites(world)).toEqual([]);
@@ -110,12 +111,7 @@ describe('refusals and nothing to do', () => {
     const prNumber = Number(plan.outputs['pr-number']);
     world.github.review(prNumber, 'github-actions[bot]', 'APPROVED');
     const push = world.github.mergePull(prNumber);
-    const apply = await runJob(world, {
-      event: 'push',
-      payload: push,
-      inputs: atlassianInputs(world),
-    });
-    runs.push(apply);
+    const apply = await applyMerge(push);
     expect(apply.exitCode).toBe(1);
     expect(actualWrites(world)).toEqual([]);
   });
