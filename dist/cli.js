@@ -28256,23 +28256,7 @@ function nanoIso(ms, salt) {
   return `${iso(ms).slice(0, 23)}${extra}Z`;
 }
 function renderUser(model, user, expand, directoryId, spelling) {
-  const out = {
-    accountId: user.accountId,
-    accountType: user.accountType,
-    accountStatus: user.accountStatus,
-    status: compositeStatus(user),
-    membershipStatus: user.membershipStatus,
-    claimStatus: user.claimStatus,
-    managementSource: user.managementSource,
-    name: user.name,
-    nickname: user.nickname
-  };
-  if (user.email !== null) out.email = user.email;
-  out.emailVerified = user.emailVerified;
-  if (user.addedToOrg !== null) out.addedToOrg = iso(user.addedToOrg);
-  out.mfaEnabled = user.mfaEnabled;
-  out.picture = pictureOf(user.accountId);
-  out.avatar = pictureOf(user.accountId);
+  const out = renderUserDetails(user);
   if (expand.has("platformRoles")) out.platformRoles = [...user.platformRoles];
   if (expand.has("counts.resources")) out.counts = { resources: model.resourceCount(user) };
   if (expand.has("productAccess")) {
