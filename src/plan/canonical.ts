@@ -5,11 +5,108 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
-/** RFC 8785 canonical JSON. Throws on values JSON cannot represent (NaN, Infinity, lone surrogates). */
+/**
+ * RFC 8785 canonical JSON. Throws on values JSON cannot represent (NaN, Infinity, lone surrogates).
+ *
+ * Plans hold tens of thousands of actions, so the common case goes through the engine's native
+ * `JSON.stringify` (`fastCanonicalJson`) and only unusual values through the `canonicalize`
+ * package, which stays the reference: whenever the fast path is not certain to write the same
+ * bytes, it gives up and the package decides, result or error alike.
+ */
 export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
+  const fast = fastCanonicalJson(value);
+  const text = fast === GIVE_UP ? canonicalize(value) : fast;
   if (text === undefined) throw new Error('canonical JSON: the value has no JSON representation');
   return text;
+}
+
+/** Returned by the fast path for a value it leaves to the `canonicalize` package. */
+export const GIVE_UP: unique symbol = Symbol('give up');
+
+/** Thrown inside the replacer to stop `JSON.stringify` at the first value it must not write. */
+class NotFastPath extends Error {}
+
+/**
+ * RFC 8785 canonical JSON by native `JSON.stringify`, or `GIVE_UP`.
+ *
+ * Why this is RFC 8785: JCS (§3.2.2) writes literals, strings and numbers exactly as ECMAScript's
+ * JSON.stringify does — strings with its escaping (§3.2.2.2), numbers by ECMAScript
+ * Number-to-String (§3.2.2.3) — with no whitespace, and (§3.2.3) object members sorted by key as
+ * arrays of UTF-16 code units, which is what the default `Array.prototype.sort` does to strings.
+ * JSON.stringify writes an object's members in its property order, which for string keys is
+ * insertion order — except that integer-like keys ("0", "42", array indices) always come first
+ * in numeric order, whatever the insertion order. So the replacer below hands JSON.stringify, for
+ * every object, the object itself when its keys already come in code-unit order, or else a copy
+ * with the keys inserted in that order; and it gives up on any object with a key made only of
+ * digits (a superset of the array indices, so no engine's notion of an index can surprise it).
+ *
+ * It also gives up — and the package then writes the value or throws exactly as it always did —
+ * on whatever JSON.stringify and the package treat differently or might: non-finite numbers
+ * (JSON.stringify writes `null`, JCS refuses them), strings and keys with lone surrogates
+ * (JSON.stringify escapes them, JCS refuses them), values that `toJSON` replaced (seen as the
+ * holder's member differing from the value JSON.stringify passes on), boxed primitives and
+ * bigints; and any error at all (cycles, nesting too deep for the native stack) is left to the
+ * package too. Undefined, functions and symbols need nothing: both drop them from objects and
+ * write `null` for them in arrays.
+ */
+export function fastCanonicalJson(value: unknown): string | undefined | typeof GIVE_UP {
+  try {
+    return JSON.stringify(value, canonicalReplacer);
+  } catch {
+    return GIVE_UP;
+  }
+}
+
+const DIGITS_ONLY = /^\d+$/;
+
+/** `String.prototype.isWellFormed` (Node 20+; the package relies on it too), which our TS lib predates. */
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+function canonicalReplacer(this: unknown, key: string, value: unknown): unknown {
+  switch (typeof value) {
+    case 'string':
+      if (!isWellFormed(value)) throw new NotFastPath();
+      break;
+    case 'number':
+      if (!Number.isFinite(value)) throw new NotFastPath();
+      break;
+    case 'bigint':
+      throw new NotFastPath();
+    case 'object':
+      if (value === null) break;
+      // `toJSON` replaced the holder's member by this object, or would go on replacing it.
+      if ((this as Record<string, unknown>)[key] !== value) throw new NotFastPath();
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') throw new NotFastPath();
+      return orderedContainer(value);
+  }
+  // `toJSON` (a Date, say) turned the holder's member into this primitive.
+  if ((this as Record<string, unknown>)[key] !== value) throw new NotFastPath();
+  return value;
+}
+
+function orderedContainer(value: object): unknown {
+  if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+    throw new NotFastPath();
+  }
+  if (Array.isArray(value)) return value;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let sorted = true;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const first = key.charCodeAt(0);
+    if (first >= 0x30 && first <= 0x39 && DIGITS_ONLY.test(key)) throw new NotFastPath();
+    if (!isWellFormed(key)) throw new NotFastPath();
+    if (i > 0 && keys[i - 1] > key) sorted = false;
+  }
+  if (sorted) return record;
+  keys.sort();
+  // No prototype, so that a "__proto__" key is an ordinary member of the copy.
+  const copy = Object.create(null) as Record<string, unknown>;
+  for (const key of keys) copy[key] = record[key];
+  return copy;
 }
 
 export function sha256Hex(text: string): string {
