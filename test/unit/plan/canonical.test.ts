@@ -66,6 +66,7 @@ const { value: awkward } = fc.letrec((tie) => ({
       maxKeys: 5,
     }),
     fc.date({ noInvalidDate: true }),
+    fc.constantFrom<unknown>(() => 1, Symbol('s'), 1n, Object(1), Object('s'), Object(false)),
     tie('value').map((inner) => ({ toJSON: () => inner })),
   ),
 }));
