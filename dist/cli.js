@@ -17955,9 +17955,79 @@ var init_canonicalize = __esm({
 // src/plan/canonical.ts
 import { createHash as createHash2 } from "node:crypto";
 function canonicalJson(value) {
-  const text2 = canonicalize(value);
+  const fast = fastCanonicalJson(value);
+  const text2 = fast === GIVE_UP ? canonicalize(value) : fast;
   if (text2 === void 0) throw new Error("canonical JSON: the value has no JSON representation");
   return text2;
+}
+function fastCanonicalJson(value) {
+  if (value === void 0 || typeof value === "function" || typeof value === "symbol") {
+    return void 0;
+  }
+  try {
+    return JSON.stringify(sortedCopy(value));
+  } catch {
+    return GIVE_UP;
+  }
+}
+function isWellFormed(text2) {
+  return text2.isWellFormed();
+}
+function hasNoJsonForm(value) {
+  return value === void 0 || typeof value === "function" || typeof value === "symbol";
+}
+function sortedCopy(value) {
+  switch (typeof value) {
+    case "string":
+      if (!isWellFormed(value)) throw new NotFastPath();
+      return value;
+    case "number":
+      if (!Number.isFinite(value)) throw new NotFastPath();
+      return value;
+    case "boolean":
+      return value;
+    case "object":
+      if (value === null) return null;
+      break;
+    default:
+      throw new NotFastPath();
+  }
+  if (typeof value.toJSON === "function") throw new NotFastPath();
+  if (Array.isArray(value)) {
+    const copy3 = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const element = value[i];
+      copy3[i] = hasNoJsonForm(element) ? null : sortedCopy(element);
+    }
+    return copy3;
+  }
+  if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+    throw new NotFastPath();
+  }
+  const record = value;
+  const keys = Object.keys(record);
+  for (const key of keys) {
+    const first = key.charCodeAt(0);
+    if (first >= 48 && first <= 57 && DIGITS_ONLY.test(key)) throw new NotFastPath();
+    if (!isWellFormed(key)) throw new NotFastPath();
+  }
+  keys.sort();
+  const copy2 = {};
+  for (const key of keys) {
+    const member = record[key];
+    if (hasNoJsonForm(member)) continue;
+    if (key === "__proto__") {
+      Object.defineProperty(copy2, key, {
+        value: sortedCopy(member),
+        enumerable: true,
+        writable: true,
+        configurable: true
+      });
+    } else {
+      copy2[key] = sortedCopy(member);
+    }
+  }
+  return copy2;
 }
 function sha256Hex(text2) {
   return createHash2("sha256").update(text2, "utf8").digest("hex");
@@ -18041,11 +18111,15 @@ function writeValue(value, indent, out) {
   });
   out.push(indent, "}");
 }
-var LONE_SURROGATE;
+var GIVE_UP, NotFastPath, DIGITS_ONLY, LONE_SURROGATE;
 var init_canonical = __esm({
   "src/plan/canonical.ts"() {
     "use strict";
     init_canonicalize();
+    GIVE_UP = /* @__PURE__ */ Symbol("give up");
+    NotFastPath = class extends Error {
+    };
+    DIGITS_ONLY = /^\d+$/;
     LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
   }
 });
