@@ -114,19 +114,19 @@ export function analyseAccess(
   const notes: string[] = [];
   const idp = grantingGroups.filter(isIdpSynced);
   const locked = grantingGroups.filter((g) => !isIdpSynced(g) && !g.modifiable);
-  const operations: Operation[] = grantingGroups.map((g) => {
-    const op: Operation = {
-      type: 'remove-group-membership',
+  // Keys in code-unit order, as the plan's canonical JSON checks for (plan-body.ts).
+  const operations: Operation[] = grantingGroups.map((g): Operation => {
+    const blockedBy = isIdpSynced(g) ? 'idp-synced' : !g.modifiable ? 'not-modifiable' : null;
+    return {
+      ...(blockedBy ? { blockedBy } : {}),
       directoryId: g.directoryId,
       groupId: bareGroupId(g.id),
       groupName: g.name,
+      type: 'remove-group-membership',
     };
-    if (isIdpSynced(g)) op.blockedBy = 'idp-synced';
-    else if (!g.modifiable) op.blockedBy = 'not-modifiable';
-    return op;
   });
   for (const role of directRoles) {
-    operations.push({ type: 'revoke-role', role, resourceId: resource.id });
+    operations.push({ resourceId: resource.id, role, type: 'revoke-role' });
   }
   for (const g of idp) {
     notes.push(`group "${g.name}" is synced from the identity provider: remove the user there`);

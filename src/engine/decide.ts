@@ -708,7 +708,7 @@ function suspensionDraft(
     reasonSuffix,
     baseStatus: status,
     status,
-    operations: [{ type: 'suspend', directoryId }],
+    operations: [{ directoryId, type: 'suspend' }],
     notes,
     collateralNotes: [],
     access: null,

@@ -77,37 +77,40 @@ function sortListed<T extends Listed>(
   return keyed.map((k) => k.item);
 }
 
+/**
+ * The entries of the plan's long lists (actions, protected, upcoming, ...) are built with their
+ * keys inserted in RFC 8785 order (code-unit order), which is all the plan digest's canonical
+ * JSON checks for before writing them as they are; in any other order each entry is copied first.
+ */
 function toAction(ctx: EvaluationContext, draft: Draft): PlanAction {
   const { user, resource, facts, judgement } = draft;
-  const action: PlanAction = {
-    id: actionId(draft.kind, user.accountId, resource.id),
-    ruleIds: draft.rules.map((r) => r.rule.id),
-    kind: draft.kind,
+  const removes = draft.removes?.map((resourceId) => {
+    const held = ctx.resourcesById.get(resourceId);
+    return held
+      ? { product: held.product, resourceId, site: held.site }
+      : { product: resourceId.split(':')[2] ?? '', resourceId, site: resourceId };
+  });
+  return {
     accountId: user.accountId,
-    email: user.email,
-    name: user.name,
-    product: resource.product,
-    site: resource.site,
-    resourceId: resource.id,
     directoryId: draft.directoryId,
+    email: user.email,
+    groups: groupNamesOf(ctx, user),
+    id: actionId(draft.kind, user.accountId, resource.id),
+    inactiveDays: judgement.inactiveDays,
+    kind: draft.kind,
     lastActive: facts.lastActive,
     licensedSince: facts.licensedSince,
-    inactiveDays: judgement.inactiveDays,
-    reason: `${reasonOf(ctx, judgement)}${draft.reasonSuffix}`,
-    status: draft.status,
-    operations: draft.operations,
+    name: user.name,
     notes: [...new Set([...draft.notes, ...draft.collateralNotes])],
-    groups: groupNamesOf(ctx, user),
+    operations: draft.operations,
+    product: resource.product,
+    reason: `${reasonOf(ctx, judgement)}${draft.reasonSuffix}`,
+    ...(removes ? { removes } : {}),
+    resourceId: resource.id,
+    ruleIds: draft.rules.map((r) => r.rule.id),
+    site: resource.site,
+    status: draft.status,
   };
-  if (draft.removes) {
-    action.removes = draft.removes.map((resourceId) => {
-      const held = ctx.resourcesById.get(resourceId);
-      return held
-        ? { product: held.product, site: held.site, resourceId }
-        : { product: resourceId.split(':')[2] ?? '', site: resourceId, resourceId };
-    });
-  }
-  return action;
 }
 
 function money(value: number): number {
@@ -194,13 +197,13 @@ export function buildPlanBody(
     decision.protectedSeats.map(({ user, resource, rules, hit }) => ({
       accountId: user.accountId,
       email: user.email,
+      exclusion: hit.kind,
       name: user.name,
       product: resource.product,
-      site: resource.site,
+      reason: hit.reason,
       resourceId: resource.id,
       ruleIds: rules.map((r) => r.rule.id),
-      reason: hit.reason,
-      exclusion: hit.kind,
+      site: resource.site,
     })),
   );
 
@@ -210,23 +213,23 @@ export function buildPlanBody(
       email: user.email,
       name: user.name,
       product: resource.product,
-      site: resource.site,
-      resourceId: resource.id,
       reason,
+      resourceId: resource.id,
+      site: resource.site,
     })),
   );
 
   const upcoming: UpcomingEntry[] = sortListed(
     decision.upcomingSeats.map(({ user, resource, ref, eligibleAtMs, lastActive }) => ({
       accountId: user.accountId,
+      eligibleAt: isoInstant(eligibleAtMs),
       email: user.email,
+      lastActive,
       name: user.name,
       product: resource.product,
-      site: resource.site,
       resourceId: resource.id,
       ruleId: ref.rule.id,
-      eligibleAt: isoInstant(eligibleAtMs),
-      lastActive,
+      site: resource.site,
     })),
     () => '',
     (u) => u.ruleId,

@@ -2,7 +2,7 @@
  * Canonical and stable JSON for plan and state files: RFC 8785 (JCS) for hashing, and a
  * pretty, byte-stable form (sorted keys, 2-space indent, LF, final newline) for files in git.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 /**
@@ -35,11 +35,13 @@ class NotFastPath extends Error {}
  * arrays of UTF-16 code units, which is what the default `Array.prototype.sort` does to strings.
  * JSON.stringify writes an object's members in its property order, which for string keys is
  * insertion order — except that integer-like keys ("0", "42", array indices) always come first
- * in numeric order, whatever the insertion order. So `sortedCopy` copies the value with every
- * object's keys inserted in code-unit order, and gives up on any object with a key made only of
- * digits (a superset of the array indices, so no engine's notion of an index can surprise it).
- * Copying and then calling JSON.stringify without a replacer keeps V8 on its fast serialiser: a
- * replacer function is a call into JavaScript per value, slower than the copy.
+ * in numeric order, whatever the insertion order. So `inJcsOrder` gives the value with every
+ * object's keys in code-unit order, copying only what is not (the engine
+ * inserts the keys of what it builds in that order, so a plan is checked rather than copied), and
+ * gives up on any object with a key made only of digits (a superset of the array indices, so no
+ * engine's notion of an index can surprise it). Then JSON.stringify without a replacer keeps V8
+ * on its fast serialiser: a replacer function is a call into JavaScript per value, slower than
+ * the walk.
  *
  * It also gives up — and the package then writes the value or throws exactly as it always did —
  * on whatever JSON.stringify and the package treat differently or might: non-finite numbers
@@ -47,14 +49,16 @@ class NotFastPath extends Error {}
  * (JSON.stringify escapes them, JCS refuses them), objects with `toJSON`, boxed primitives and
  * bigints; and any error at all (a cycle, nesting too deep for the stack) is left to the package
  * too. Undefined, functions and symbols are what both make of them: dropped from objects, `null`
- * in arrays, no text at all alone. Each member is read once, as the package reads it.
+ * in arrays, no text at all alone. Members are read by the walk and again by JSON.stringify when
+ * their object is written as it is, so a getter answering differently on each read is outside
+ * this promise (plans are plain data).
  */
 export function fastCanonicalJson(value: unknown): string | undefined | typeof GIVE_UP {
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol') {
     return undefined;
   }
   try {
-    return JSON.stringify(sortedCopy(value));
+    return JSON.stringify(inJcsOrder(value));
   } catch {
     return GIVE_UP;
   }
@@ -72,8 +76,13 @@ function hasNoJsonForm(value: unknown): boolean {
   return value === undefined || typeof value === 'function' || typeof value === 'symbol';
 }
 
-/** `value` (anything but undefined, a function or a symbol) with keys in JCS order; throws `NotFastPath`. */
-function sortedCopy(value: unknown): unknown {
+/**
+ * `value` (anything but undefined, a function or a symbol) with every object's keys in JCS order:
+ * the value itself where it already is so — the engine builds plans with keys inserted in that
+ * order, so a plan of tens of thousands of actions is checked, not copied — else a copy of what
+ * is out of order and of everything holding it. Throws `NotFastPath`.
+ */
+function inJcsOrder(value: unknown): unknown {
   switch (typeof value) {
     case 'string':
       if (!isWellFormed(value)) throw new NotFastPath();
@@ -91,38 +100,52 @@ function sortedCopy(value: unknown): unknown {
   }
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') throw new NotFastPath();
   if (Array.isArray(value)) {
-    const copy = new Array<unknown>(value.length);
+    let copy: unknown[] | null = null;
     for (let i = 0; i < value.length; i++) {
       const element: unknown = value[i];
-      copy[i] = hasNoJsonForm(element) ? null : sortedCopy(element);
+      // JSON.stringify writes `null` for an element with no JSON form, as the copy would hold.
+      const ordered = hasNoJsonForm(element) ? element : inJcsOrder(element);
+      if (copy === null && ordered !== element) copy = value.slice(0, i);
+      if (copy !== null) copy.push(ordered);
     }
-    return copy;
+    return copy ?? value;
   }
   if (value instanceof Number || value instanceof String || value instanceof Boolean) {
     throw new NotFastPath();
   }
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
-  for (const key of keys) {
+  // Written as it is when its keys are in order and every member can be written as it is too
+  // (members with no JSON form are dropped by JSON.stringify just as the copy leaves them out).
+  let asIs = true;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
     const first = key.charCodeAt(0);
     if (first >= 0x30 && first <= 0x39 && DIGITS_ONLY.test(key)) throw new NotFastPath();
     if (!isWellFormed(key)) throw new NotFastPath();
+    if (k > 0 && !(keys[k - 1] < key)) asIs = false;
   }
-  keys.sort();
+  const members = new Array<unknown>(keys.length);
+  for (let k = 0; k < keys.length; k++) {
+    const member = record[keys[k]];
+    members[k] = hasNoJsonForm(member) ? member : inJcsOrder(member);
+    if (members[k] !== member) asIs = false;
+  }
+  if (asIs) return value;
+  const order = keys.map((_, k) => k).sort((a, b) => (keys[a] < keys[b] ? -1 : 1));
   const copy: Record<string, unknown> = {};
-  for (const key of keys) {
-    const member = record[key];
-    if (hasNoJsonForm(member)) continue;
-    if (key === '__proto__') {
+  for (const k of order) {
+    if (hasNoJsonForm(members[k])) continue;
+    if (keys[k] === '__proto__') {
       // Assigning would set the copy's prototype instead of adding a member.
-      Object.defineProperty(copy, key, {
-        value: sortedCopy(member),
+      Object.defineProperty(copy, keys[k], {
+        value: members[k],
         enumerable: true,
         writable: true,
         configurable: true,
       });
     } else {
-      copy[key] = sortedCopy(member);
+      copy[keys[k]] = members[k];
     }
   }
   return copy;
@@ -132,38 +155,77 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/** Array elements canonicalised per piece: few enough calls, pieces of a few hundred kilobytes. */
+const ELEMENTS_PER_PIECE = 512;
+
 /**
  * An object's members as pieces of their RFC 8785 canonical JSON. By JCS's definition an object is
- * `{` + members sorted by key + `}`, and an array `[` + its elements + `]`, so each member is
- * canonicalised once — an array element by element, so that a plan's tens of thousands of actions
- * never build one giant string (the canonicaliser appends piece by piece, and a string of a
- * million appends costs many times its size until it is flattened) — and the object is hashed,
- * twice if need be with one member added in between, without ever being assembled.
+ * `{` + members sorted by key + `}`, and an array `[` + its elements joined by `,` + `]`, so a
+ * large array member is canonicalised a slice of elements at a time — a plan's tens of thousands
+ * of actions never become one giant string — and the object is hashed piece by piece, twice if
+ * need be with one member added in between, without ever being assembled.
  */
 export function canonicalMembers(value: Record<string, unknown>): Map<string, string[]> {
   const members = new Map<string, string[]>();
   for (const [key, member] of Object.entries(value)) {
     if (member === undefined) continue;
-    members.set(
-      key,
-      Array.isArray(member)
-        ? ['[', member.map((element: unknown) => canonicalJson(element ?? null)).join(','), ']']
-        : [canonicalJson(member)],
-    );
+    if (!Array.isArray(member) || member.length <= ELEMENTS_PER_PIECE) {
+      members.set(key, [canonicalJson(member)]);
+      continue;
+    }
+    const pieces = ['['];
+    for (let from = 0; from < member.length; from += ELEMENTS_PER_PIECE) {
+      const slice = canonicalJson(member.slice(from, from + ELEMENTS_PER_PIECE));
+      // `[a,b]` and `[c]` make `[a,b,c]`: the brackets off, a comma between slices.
+      pieces.push(from > 0 ? ',' : '', slice.slice(1, -1));
+    }
+    pieces.push(']');
+    members.set(key, pieces);
   }
   return members;
 }
 
-/** SHA-256 hex of the object whose members `canonicalMembers` gave, fed to the hash piece by piece. */
-export function sha256OfCanonicalMembers(members: ReadonlyMap<string, readonly string[]>): string {
+/**
+ * SHA-256 hex of the object whose members `canonicalMembers` gave (`without`), and of the same
+ * object with one member more whose value may depend on that first hash (`with`; a plan's digest
+ * covers its id, which is made from the hash without it). The members sorted before the new
+ * key are hashed once for both: a plan's `actions`, nearly all of it, come first.
+ */
+export function sha256WithOneMemberMore(
+  members: ReadonlyMap<string, readonly string[]>,
+  extra: { key: string; value: (without: string) => unknown } | null,
+): { without: string; with: string | null } {
+  if (extra && members.has(extra.key))
+    throw new Error(`canonical JSON: ${extra.key} is already a member`);
+  const keys = [...members.keys()].sort(compareCodeUnits);
   const hash = createHash('sha256');
   hash.update('{');
-  [...members.keys()].sort(compareCodeUnits).forEach((key, i) => {
-    hash.update(`${i > 0 ? ',' : ''}${canonicalJson(key)}:`);
-    for (const piece of members.get(key)!) hash.update(piece, 'utf8');
-  });
-  hash.update('}');
-  return hash.digest('hex');
+  let written = 0;
+  const member = (target: Hash, key: string, pieces: readonly string[]) => {
+    target.update(`${written > 0 ? ',' : ''}${canonicalJson(key)}:`);
+    for (const piece of pieces) target.update(piece, 'utf8');
+  };
+  let k = 0;
+  for (; k < keys.length && !(extra && compareCodeUnits(keys[k], extra.key) > 0); k++) {
+    member(hash, keys[k], members.get(keys[k])!);
+    written += 1;
+  }
+  if (!extra) return { without: hash.update('}').digest('hex'), with: null };
+  const withExtra = hash.copy();
+  const writtenBefore = written;
+  for (let rest = k; rest < keys.length; rest++) {
+    member(hash, keys[rest], members.get(keys[rest])!);
+    written += 1;
+  }
+  const without = hash.update('}').digest('hex');
+  written = writtenBefore;
+  member(withExtra, extra.key, [canonicalJson(extra.value(without))]);
+  written += 1;
+  for (let rest = k; rest < keys.length; rest++) {
+    member(withExtra, keys[rest], members.get(keys[rest])!);
+    written += 1;
+  }
+  return { without, with: withExtra.update('}').digest('hex') };
 }
 
 /** JCS orders object keys by UTF-16 code units; the stable file form uses the same order. */

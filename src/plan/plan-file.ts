@@ -8,7 +8,7 @@ import {
   canonicalJson,
   canonicalMembers,
   sha256Hex,
-  sha256OfCanonicalMembers,
+  sha256WithOneMemberMore,
   stableJson,
 } from './canonical.js';
 import { planJsonSchema } from './plan-schema.js';
@@ -39,15 +39,15 @@ export function computePlanDigest(plan: Plan | Omit<Plan, 'digest'>): string {
 
 /**
  * Gives the engine's plan body its id and digest. Does not modify `body`. The body's members
- * are canonicalised once and reused for both hashes (large plans hold tens of thousands of
- * actions).
+ * are canonicalised once, and hashed once for both hashes up to `planId` (large plans hold tens of
+ * thousands of actions, and `actions` sorts first).
  */
 export function finalizePlan(body: PlanBody): Plan {
   const { planId: _planId, digest: _digest, ...clean } = body as Partial<Plan> & PlanBody;
-  const members = canonicalMembers(clean);
-  const planId = `${utcDay(clean.createdAt)}-${sha256OfCanonicalMembers(members).slice(0, 8)}`;
-  members.set('planId', [canonicalJson(planId)]);
-  return { ...clean, planId, digest: sha256OfCanonicalMembers(members) };
+  const day = utcDay(clean.createdAt);
+  const idOf = (bodyHash: string) => `${day}-${bodyHash.slice(0, 8)}`;
+  const hashes = sha256WithOneMemberMore(canonicalMembers(clean), { key: 'planId', value: idOf });
+  return { ...clean, planId: idOf(hashes.without), digest: hashes.with! };
 }
 
 /** True when `digest` matches the content: the file has not been edited since it was made. */

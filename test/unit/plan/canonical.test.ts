@@ -83,6 +83,41 @@ describe('canonical JSON fast path', () => {
     );
   });
 
+  it('writes values whose keys are already in order, or partly, as the package does', () => {
+    /** A copy with the keys of each object in JCS order, or in reverse, chosen by `sorted`. */
+    const reordered = (value: unknown, sorted: (depth: number) => boolean, depth = 0): unknown => {
+      if (Array.isArray(value)) return value.map((v) => reordered(v, sorted, depth + 1));
+      if (value === null || typeof value !== 'object') return value;
+      const keys = Object.keys(value).sort();
+      if (!sorted(depth)) keys.reverse();
+      const copy: Record<string, unknown> = {};
+      for (const key of keys) {
+        Object.defineProperty(copy, key, {
+          value: reordered((value as Record<string, unknown>)[key], sorted, depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return copy;
+    };
+    fc.assert(
+      fc.property(jsonLike, fc.nat(7), (value, pattern) => {
+        // Every object in order (the as-is path), or in order only at some depths.
+        const partly = reordered(
+          value,
+          (depth) => pattern === 0 || ((pattern >> (depth % 3)) & 1) === 1,
+        );
+        const fast = fastCanonicalJson(partly);
+        expect(fast === GIVE_UP ? canonicalize(partly) : fast).toBe(canonicalize(value));
+      }),
+      { numRuns: 2000 },
+    );
+    const inOrder = { a: [{ b: 1, c: [undefined, { d: 2, e: () => 1 }] }], f: undefined };
+    expect(fastCanonicalJson(inOrder)).toBe('{"a":[{"b":1,"c":[null,{"d":2}]}]}');
+    expect(fastCanonicalJson(inOrder)).toBe(canonicalize(inOrder));
+  });
+
   it('writes values with astral and non-ASCII keys, -0, 1e21 and 5e-324 as the package does', () => {
     fc.assert(
       fc.property(jsonLike, (value) => {

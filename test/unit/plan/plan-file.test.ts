@@ -57,6 +57,26 @@ describe('plan identity and digest', () => {
     expect(verifyPlanId(plan)).toBe(true);
   });
 
+  it('hashes lists of any length as the package does, in slices or whole', () => {
+    // 0, 1, one under / at / over a slice of 512, and several slices with a short last one.
+    for (const count of [0, 1, 511, 512, 513, 1300]) {
+      const body = samplePlanBody();
+      const [template] = body.actions;
+      body.actions = Array.from({ length: count }, (_, i) => ({
+        ...template,
+        id: `act-${i.toString(16).padStart(16, '0')}`,
+      }));
+      body.upcoming = Array.from({ length: count }, (_, i) => ({
+        ...body.upcoming[0],
+        email: `u${i}@x`,
+      }));
+      const plan = finalizePlan(body);
+      expect(plan.planId.slice(11)).toBe(sha256(canonicalize(body)!).slice(0, 8));
+      const { digest, ...rest } = plan;
+      expect(digest).toBe(sha256(canonicalize(rest)!));
+    }
+  });
+
   it('gives the same plan for the same body whatever the key order, and leaves the body alone', () => {
     const body = samplePlanBody();
     const before = JSON.stringify(body);
