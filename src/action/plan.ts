@@ -48,7 +48,7 @@ export function hasNothingToDo(plan: Plan): boolean {
 }
 
 /** The later of two "last applied" records: a plan run must never forget an apply. */
-export function mergeStates(ours: State, theirs: State | null): State {
+export function mergeStates(ours: State, theirs: Pick<State, 'lastApplied'> | null): State {
   const a = ours.lastApplied;
   const b = theirs?.lastApplied ?? null;
   const lastApplied = !a ? b : !b ? a : Date.parse(b.createdAt) > Date.parse(a.createdAt) ? b : a;
@@ -63,10 +63,10 @@ export async function saveState(deps: ModeDeps, state: State, why: string): Prom
     message: `License policy state: ${why}`,
     changes: async (read) => {
       const current = await read(STATE_FILE);
-      let theirs: State | null = null;
+      let theirs: Pick<State, 'lastApplied'> | null = null;
       if (current !== null) {
         try {
-          theirs = JSON.parse(current) as State;
+          theirs = JSON.parse(current) as Pick<State, 'lastApplied'>;
         } catch {
           theirs = null;
         }

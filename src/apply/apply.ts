@@ -10,7 +10,6 @@ import type { AuditRow } from '../audit/types.js';
 import { RefusedError } from '../errors.js';
 import { verifyPlanDigest } from '../plan/plan-file.js';
 import type { ApplyOutcomeEntry, ApplyResult, Plan, PlanBody, State } from '../plan/types.js';
-import { licenceKey } from '../plan/types.js';
 import type { Policy } from '../policy/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { applyAuditRow, type ApplyAuditContext } from './audit-rows.js';
@@ -214,11 +213,11 @@ function stateAfterApply(
       .filter((e) => e.outcome === 'applied' || e.outcome === 'already-absent')
       .map((e) => e.actionId),
   );
-  const licensedSince = { ...freshState.licensedSince };
+  const licensedSince = freshState.licensedSince.copy();
   for (const d of decisions) {
     if (!gone.has(d.action.id)) continue;
     for (const resourceId of resourcesOfAction(d.action)) {
-      delete licensedSince[licenceKey(d.action.accountId, resourceId)];
+      licensedSince.delete(d.action.accountId, resourceId);
     }
   }
   return {

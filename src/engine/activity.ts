@@ -6,7 +6,6 @@
  */
 import type { Rule } from '../policy/types.js';
 import type { ProductActivity, Resource, SnapshotUser } from '../snapshot/types.js';
-import { licenceKey } from '../plan/types.js';
 import type { EvaluationContext } from './context.js';
 import { DAY_MS, isoDay, parseInstant, wholeDays } from './time.js';
 
@@ -82,9 +81,7 @@ export function seatFacts(
   const lastActive = activity === 'timed' ? latestEntry!.lastActive : null;
   const lastActiveMs = activity === 'timed' ? latestMs : null;
 
-  const states = ctx.state?.licensedSince;
-  // Keys always hold a space, so no key is an Object.prototype name: one lookup is enough.
-  const recorded = states ? states[licenceKey(user.accountId, resource.id)] : undefined;
+  const recorded = ctx.state?.licensedSince.get(user.accountId, resource.id);
   let licensedSince: string | null;
   let sinceUncertain: boolean;
   if (recorded) {

@@ -185,7 +185,7 @@ export function buildContext(
     state,
     nowMs,
     lagMs: policy.limits.activityLagHours * HOUR_MS,
-    firstRun: state === null || isEmptyRecord(state.licensedSince),
+    firstRun: state === null || state.licensedSince.size === 0,
     resourcesById,
     governed,
     rulesByResource,
@@ -197,9 +197,4 @@ export function buildContext(
     exclusions,
     inScope,
   };
-}
-
-function isEmptyRecord(record: Record<string, unknown>): boolean {
-  for (const key in record) if (Object.hasOwn(record, key)) return false;
-  return true;
 }

@@ -7,13 +7,19 @@ import { InputError } from '../errors.js';
 import { stableJson } from './canonical.js';
 import { type JsonSchema, dateTime, nullableString, strictObject } from './json-schema.js';
 import { PLAN_ID_PATTERN } from './plan-schema.js';
+import { LicensedSince, type LicenceStart } from './licensed-since.js';
 import { STATE_SCHEMA_VERSION, type State } from './types.js';
 import { assertValid, compileSchema, parseJsonText } from './validate.js';
+
+/** The state as its file holds it. */
+interface StateFile extends Omit<State, 'licensedSince'> {
+  licensedSince: Record<string, LicenceStart>;
+}
 
 export const stateJsonSchema: JsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'atlassian-license-policy state file',
-  ...strictObject<State>(
+  ...strictObject<StateFile>(
     {
       schemaVersion: { const: STATE_SCHEMA_VERSION },
       orgId: nullableString,
@@ -21,7 +27,7 @@ export const stateJsonSchema: JsonSchema = {
         type: 'object',
         // `${accountId} ${resourceId}` (licenceKey); neither part contains a space.
         propertyNames: { pattern: '^[^ ]+ [^ ]+$' },
-        additionalProperties: strictObject<State['licensedSince'][string]>(
+        additionalProperties: strictObject<LicenceStart>(
           { since: dateTime, estimated: { const: true } },
           { estimated: true },
         ),
@@ -41,7 +47,7 @@ export const stateJsonSchema: JsonSchema = {
 };
 
 export function emptyState(): State {
-  return { schemaVersion: 1, orgId: null, licensedSince: {}, lastApplied: null };
+  return { schemaVersion: 1, orgId: null, licensedSince: new LicensedSince(), lastApplied: null };
 }
 
 let validateState: ValidateFunction | undefined;
@@ -62,12 +68,14 @@ export function parseState(text: string, source: string): State {
   }
   validateState ??= compileSchema(stateJsonSchema);
   assertValid(validateState, value, source, 'state file');
-  return value as State;
+  const file = value as StateFile;
+  return { ...file, licensedSince: LicensedSince.fromRecord(file.licensedSince) };
 }
 
 /** Sorted keys, 2-space indent, LF, final newline: the same state gives the same bytes. */
 export function serializeState(state: State): string {
-  return stableJson(state);
+  const file: StateFile = { ...state, licensedSince: state.licensedSince.toRecord() };
+  return stableJson(file);
 }
 
 /** The published `schema/state.schema.json` text (for `scripts/generate.ts`): stable JSON. */

@@ -5,6 +5,7 @@
  */
 
 import type { AuditOutcome } from '../audit/types.js';
+import type { LicensedSince } from './licensed-since.js';
 
 export const PLAN_SCHEMA_VERSION = 1;
 
@@ -170,10 +171,10 @@ export interface State {
   schemaVersion: 1;
   orgId: string | null;
   /**
-   * When each account+resource licence was first seen, keyed `${accountId} ${resourceId}`.
-   * `estimated` marks the first run's `addedToOrg` fallback.
+   * When each account+resource licence was first seen (in the file: keyed
+   * `${accountId} ${resourceId}`). `estimated` marks the first run's `addedToOrg` fallback.
    */
-  licensedSince: Record<string, { since: string; estimated?: true }>;
+  licensedSince: LicensedSince;
   lastApplied: { planId: string; createdAt: string } | null;
 }
 

@@ -29,13 +29,7 @@ import type { AuditRow } from '../audit/types.js';
 import { RefusedError } from '../errors.js';
 import { verifyPlanDigest } from '../plan/plan-file.js';
 import { renderApplyMarkdown } from '../plan/render-apply.js';
-import {
-  licenceKey,
-  type Operation,
-  type Plan,
-  type PlanAction,
-  type State,
-} from '../plan/types.js';
+import { type Operation, type Plan, type PlanAction, type State } from '../plan/types.js';
 import { loadPolicy } from '../policy/load.js';
 import { DEFAULT_LIMITS } from '../policy/types.js';
 import type { ApplyPlanOptions, AppliedPlanRun } from '../run/apply-run.js';
@@ -201,11 +195,11 @@ export function stateAfterRestore(
   restored: readonly PlanAction[],
   now: Date,
 ): State {
-  const licensedSince = { ...state.licensedSince };
+  const licensedSince = state.licensedSince.copy();
   const since = now.toISOString();
   for (const action of restored) {
     for (const resourceId of resourcesOfAction(action)) {
-      licensedSince[licenceKey(action.accountId, resourceId)] = { since };
+      licensedSince.set(action.accountId, resourceId, { since });
     }
   }
   return {

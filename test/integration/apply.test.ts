@@ -110,7 +110,9 @@ describe('apply against the sandbox', () => {
       planId: plan.planId,
       createdAt: plan.createdAt,
     });
-    expect(Object.keys(applied.nextState!.licensedSince)).toEqual([`${carol} ${org.jiraId}`]);
+    expect(Object.keys(applied.nextState!.licensedSince.toRecord())).toEqual([
+      `${carol} ${org.jiraId}`,
+    ]);
     expect(applied.markdown).toContain('Applied 4 of 4');
   });
 
@@ -282,7 +284,7 @@ describe('apply against the sandbox', () => {
     expect(applied.exitCode).toBe(1);
     expect(rows.find((r) => r.account_id === alice && r.operation !== '')?.detail).toContain('403');
     // The licences still held keep their licensedSince; the removed ones are forgotten.
-    expect(Object.keys(applied.nextState!.licensedSince).sort()).toEqual(
+    expect(Object.keys(applied.nextState!.licensedSince.toRecord()).sort()).toEqual(
       [org.ids.carol, alice, bob].map((id) => `${id} ${org.jiraId}`).sort(),
     );
   });

@@ -83,7 +83,7 @@ describe('license-policy plan', () => {
     expect(file('plan.md')).toContain(`License policy plan \`${plan.planId}\``);
     expect(file('audit.csv').split('\r\n')[0]).toBe(AUDIT_COLUMNS.join(','));
     expect(file('audit.csv')).toContain(`,${plan.planId},plan,`);
-    expect(Object.keys(parseState(file('state.json'), 'state.json').licensedSince)).toHaveLength(5);
+    expect(parseState(file('state.json'), 'state.json').licensedSince.size).toBe(5);
     expect(org.sandbox.writes()).toEqual([]);
   });
 

@@ -177,8 +177,8 @@ describe('restore round trip', () => {
     const state = parseState(read('state.json'), 'state.json');
     expect(state.lastApplied?.planId).toBe(restore.planId);
     for (const id of [alice, bob, dave, erin]) {
-      const entry = state.licensedSince[`${id} ${org.jiraId}`];
-      expect(entry?.estimated).toBeUndefined();
+      const entry = state.licensedSince.get(id, org.jiraId)!;
+      expect(entry.estimated).toBeUndefined();
       expect(Date.parse(entry.since)).toBeGreaterThanOrEqual(applyStart - 1000);
     }
     expect((await run(planCommand, ['--out', 'next.json', '--state', 'state.json'])).code).toBe(0);

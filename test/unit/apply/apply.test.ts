@@ -14,6 +14,7 @@ import type { BlockReason, Plan, PlanAction, PlanBody, State } from '../../../sr
 import { DEFAULT_LIMITS, type Policy } from '../../../src/policy/types.js';
 import type { Snapshot } from '../../../src/snapshot/types.js';
 import { CONFLUENCE, JIRA, action, groupOp, revokeOp } from './builders.js';
+import { LicensedSince } from '../../../src/plan/licensed-since.js';
 
 const NOW = new Date('2026-03-02T00:00:00.000Z');
 
@@ -53,11 +54,11 @@ function snapshotWith(licensed: string[]): Snapshot {
 const state = (over: Partial<State> = {}): State => ({
   schemaVersion: 1,
   orgId: 'org-1',
-  licensedSince: {
+  licensedSince: LicensedSince.fromRecord({
     [`u1 ${JIRA}`]: { since: '2025-01-01T00:00:00.000Z' },
     [`u2 ${JIRA}`]: { since: '2025-01-01T00:00:00.000Z' },
     [`u3 ${JIRA}`]: { since: '2025-01-01T00:00:00.000Z' },
-  },
+  }),
   lastApplied: null,
   ...over,
 });
@@ -153,7 +154,10 @@ describe('applying a reviewed plan', () => {
       timestamp: NOW.toISOString(),
       policy_commit: 'abc123',
     });
-    expect(applied.nextState).toEqual({
+    expect({
+      ...applied.nextState,
+      licensedSince: applied.nextState!.licensedSince.toRecord(),
+    }).toEqual({
       ...state(),
       licensedSince: { [`u3 ${JIRA}`]: { since: '2025-01-01T00:00:00.000Z' } },
       lastApplied: { planId: plan.planId, createdAt: plan.createdAt },
@@ -166,7 +170,7 @@ describe('applying a reviewed plan', () => {
     expect(applied.exitCode).toBe(1);
     expect(applied.result.counts).toEqual({ failed: 1, applied: 1 });
     // The failed licence is still held: its licensedSince stays.
-    expect(Object.keys(applied.nextState!.licensedSince).sort()).toEqual([
+    expect(Object.keys(applied.nextState!.licensedSince.toRecord()).sort()).toEqual([
       `u1 ${JIRA}`,
       `u3 ${JIRA}`,
     ]);

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { checkPreconditions, type PreconditionContext } from '../../../src/apply/preconditions.js';
 import { RefusedError } from '../../../src/errors.js';
 import type { BlockReason, Plan } from '../../../src/plan/types.js';
+import { LicensedSince } from '../../../src/plan/licensed-since.js';
 
 const plan = (overrides: Partial<Plan> = {}): Plan =>
   ({
@@ -18,7 +19,12 @@ const plan = (overrides: Partial<Plan> = {}): Plan =>
 const ctx = (overrides: Partial<PreconditionContext> = {}): PreconditionContext => ({
   digestValid: true,
   orgId: 'org-1',
-  state: { schemaVersion: 1, orgId: 'org-1', licensedSince: {}, lastApplied: null },
+  state: {
+    schemaVersion: 1,
+    orgId: 'org-1',
+    licensedSince: new LicensedSince(),
+    lastApplied: null,
+  },
   now: new Date('2026-03-02T00:00:00.000Z'),
   planTtlHours: 72,
   overrideLimits: false,
@@ -77,7 +83,7 @@ describe('apply preconditions', () => {
     const state = {
       schemaVersion: 1 as const,
       orgId: 'org-1',
-      licensedSince: {},
+      licensedSince: new LicensedSince(),
       lastApplied: { planId: '2026-03-01-99999999', createdAt: '2026-03-01T06:00:00.000Z' },
     };
     expect(refusal(plan(), ctx({ state }))).toBe('older-than-last-applied');

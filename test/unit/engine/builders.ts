@@ -38,6 +38,7 @@ import type {
   SnapshotUser,
   UserResourceRoles,
 } from '../../../src/snapshot/types.js';
+import { LicensedSince } from '../../../src/plan/licensed-since.js';
 
 // --- Time -------------------------------------------------------------------------------------
 
@@ -520,11 +521,13 @@ export interface LicenceRecord {
 }
 
 export function aState(licences: LicenceRecord[] = [], extra: Partial<State> = {}): State {
-  const licensedSince: State['licensedSince'] = {};
+  const licensedSince = new LicensedSince();
   for (const l of licences) {
-    licensedSince[`${l.accountId} ${l.resourceId}`] = l.estimated
-      ? { since: l.since, estimated: true }
-      : { since: l.since };
+    licensedSince.set(
+      l.accountId,
+      l.resourceId,
+      l.estimated ? { since: l.since, estimated: true } : { since: l.since },
+    );
   }
   return { schemaVersion: 1, orgId: 'org-1', licensedSince, lastApplied: null, ...extra };
 }
@@ -601,7 +604,8 @@ export function shuffled(snapshot: Snapshot, seed: number): Snapshot {
 
 export function shuffledState(state: State, seed: number): State {
   const random = seededRandom(seed);
-  return { ...state, licensedSince: shuffleRecord(state.licensedSince, random, (v) => ({ ...v })) };
+  const record = shuffleRecord(state.licensedSince.toRecord(), random, (v) => ({ ...v }));
+  return { ...state, licensedSince: LicensedSince.fromRecord(record) };
 }
 
 // --- Running ----------------------------------------------------------------------------------

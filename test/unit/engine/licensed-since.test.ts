@@ -93,14 +93,14 @@ describe('SPEC §3 licensedSince: first run falls back to addedToOrg, later runs
     const state = aState([{ accountId: 'active-1', resourceId: JIRA, since: daysAgo(700) }]);
     const { plan, nextState } = evaluateFor(policy, builder, { state });
     expect(plan.actions).toEqual([]);
-    expect(nextState.licensedSince[`back ${JIRA}`]).toEqual({ since: FETCHED_AT });
+    expect(nextState.licensedSince.get('back', JIRA)).toEqual({ since: FETCHED_AT });
   });
 });
 
 describe('SPEC §4 State: the next run starts from what this run saw', () => {
   it('records addedToOrg as an estimate on the first run (the snapshot time when there is none)', () => {
     const { nextState } = evaluateFor(policy, org());
-    expect(nextState).toEqual({
+    expect({ ...nextState, licensedSince: nextState.licensedSince.toRecord() }).toEqual({
       schemaVersion: 1,
       orgId: 'org-1',
       licensedSince: {
@@ -125,7 +125,7 @@ describe('SPEC §4 State: the next run starts from what this run saw', () => {
       { lastApplied: { planId: '2026-11-01-a1b2c3d4', createdAt: '2026-11-01T06:00:00.000Z' } },
     );
     const { nextState } = evaluateFor(policy, builder, { state });
-    expect(nextState).toEqual({
+    expect({ ...nextState, licensedSince: nextState.licensedSince.toRecord() }).toEqual({
       schemaVersion: 1,
       orgId: 'org-1',
       licensedSince: {
@@ -152,13 +152,13 @@ describe('SPEC §4 State: the next run starts from what this run saw', () => {
       { accountId: 'someone', resourceId: CONFLUENCE, since: daysAgo(60) },
     ]);
     const { nextState } = evaluateFor(rulePolicy, builder, { state });
-    expect(Object.keys(nextState.licensedSince).sort()).toEqual([
+    expect(Object.keys(nextState.licensedSince.toRecord()).sort()).toEqual([
       `active-1 ${JIRA}`,
       `active-2 ${JIRA}`,
       // Confluence was read (the snapshot says so) and "someone" holds no seat there: dropped.
       `someone ${BETA}`,
     ]);
-    expect(nextState.licensedSince[`someone ${BETA}`]).toEqual({
+    expect(nextState.licensedSince.get('someone', BETA)).toEqual({
       since: daysAgo(50),
       estimated: true,
     });

@@ -389,24 +389,43 @@ describe('SPEC §3 safety properties over random organisations and policies', ()
     );
   });
 
-  it('needs exactly the role reads findCandidates asks for', () => {
+  it('needs exactly the reads findCandidates asks for, read as evaluateOrg reads them', () => {
     fc.assert(
       fc.property(worldArb, (w) => {
         const world = build(w);
         const full = world.snapshot;
-        let snapshot: Snapshot = { ...full, userRoles: {} };
-        for (let round = 0; round < 5; round++) {
-          const { roleReads } = findCandidates(world.policy, snapshot, world.state, NOW);
-          const missing = roleReads.filter((id) => !(id in snapshot.userRoles));
-          if (missing.length === 0) break;
+        // No role read yet; API-token use as the org-wide listing gave it. A token read asked
+        // for an account the world has no record of fails (unavailable): evaluate treats an
+        // unavailable read and an absent one alike, as unread.
+        let snapshot: Snapshot = { ...full, userRoles: {}, apiTokenUnavailable: [] };
+        let rounds = 0;
+        for (; rounds < 5; rounds++) {
+          const wanted = findCandidates(world.policy, snapshot, world.state, NOW);
+          const roles = wanted.roleReads.filter((id) => !Object.hasOwn(snapshot.userRoles, id));
+          const tokens = wanted.apiTokenReads.filter(
+            (id) =>
+              !Object.hasOwn(snapshot.apiTokenLastUsed, id) &&
+              !snapshot.apiTokenUnavailable!.includes(id),
+          );
+          if (roles.length === 0 && tokens.length === 0) break;
+          const known = tokens.filter((id) => Object.hasOwn(full.apiTokenLastUsed, id));
           snapshot = {
             ...snapshot,
             userRoles: {
               ...snapshot.userRoles,
-              ...Object.fromEntries(missing.map((id) => [id, full.userRoles[id]])),
+              ...Object.fromEntries(roles.map((id) => [id, full.userRoles[id]])),
             },
+            apiTokenLastUsed: {
+              ...snapshot.apiTokenLastUsed,
+              ...Object.fromEntries(known.map((id) => [id, full.apiTokenLastUsed[id]])),
+            },
+            apiTokenUnavailable: [
+              ...snapshot.apiTokenUnavailable!,
+              ...tokens.filter((id) => !known.includes(id)),
+            ],
           };
         }
+        expect(rounds).toBeLessThan(5);
         expect(JSON.stringify(run({ ...world, snapshot }))).toBe(JSON.stringify(run(world)));
       }),
       { numRuns: 200 },

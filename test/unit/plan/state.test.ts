@@ -8,6 +8,7 @@ import {
   stateSchemaJson,
 } from '../../../src/plan/state.js';
 import { licenceKey, type State } from '../../../src/plan/types.js';
+import { LicensedSince } from '../../../src/plan/licensed-since.js';
 
 function expectInputError(fn: () => unknown, fragment: string): void {
   expect(fn).toThrow(InputError);
@@ -25,7 +26,7 @@ describe('state file', () => {
     const a: State = {
       schemaVersion: 1,
       orgId: 'org-acme',
-      licensedSince: {
+      licensedSince: LicensedSince.fromRecord({
         [licenceKey('acc-2', 'ari:cloud:confluence::site/1')]: {
           since: '2026-11-01T00:00:00.000Z',
         },
@@ -33,17 +34,26 @@ describe('state file', () => {
           since: '2025-03-04T00:00:00.000Z',
           estimated: true,
         },
-      },
+      }),
       lastApplied: { planId: '2026-11-30-a1b2c3d4', createdAt: '2026-11-30T06:00:00.000Z' },
     };
     const b: State = {
       ...a,
-      licensedSince: Object.fromEntries(Object.entries(a.licensedSince).reverse()),
+      licensedSince: LicensedSince.fromRecord(
+        Object.fromEntries(Object.entries(a.licensedSince.toRecord()).reverse()),
+      ),
     };
     const text = serializeState(a);
     expect(serializeState(b)).toBe(text);
     expect(text.indexOf('acc-1 ')).toBeLessThan(text.indexOf('acc-2 '));
-    expect(parseState(text, 'state.json')).toEqual(a);
+    const back = parseState(text, 'state.json');
+    expect(back.licensedSince.toRecord()).toEqual(a.licensedSince.toRecord());
+    expect(back.licensedSince.get('acc-1', 'ari:cloud:jira-software::site/1')).toEqual({
+      since: '2025-03-04T00:00:00.000Z',
+      estimated: true,
+    });
+    expect(back.licensedSince.size).toBe(2);
+    expect({ ...back, licensedSince: null }).toEqual({ ...a, licensedSince: null });
   });
 
   it('rejects broken state files with the file name and the problem', () => {

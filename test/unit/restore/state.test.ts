@@ -4,6 +4,7 @@ import { finalizePlan } from '../../../src/plan/plan-file.js';
 import type { State } from '../../../src/plan/types.js';
 import { stateAfterRestore } from '../../../src/restore/apply.js';
 import { CONFLUENCE, DIR, JIRA, action, appliedPlan } from './fixtures.js';
+import { LicensedSince } from '../../../src/plan/licensed-since.js';
 
 describe('stateAfterRestore', () => {
   const { planId: _id, digest: _d, ...body } = appliedPlan();
@@ -11,7 +12,9 @@ describe('stateAfterRestore', () => {
   const state: State = {
     schemaVersion: 1,
     orgId: 'org-1',
-    licensedSince: { [`carol ${JIRA}`]: { since: '2024-01-01T00:00:00.000Z', estimated: true } },
+    licensedSince: LicensedSince.fromRecord({
+      [`carol ${JIRA}`]: { since: '2024-01-01T00:00:00.000Z', estimated: true },
+    }),
     lastApplied: { planId: '2026-11-30-aaaaaaaa', createdAt: '2026-11-30T06:00:00.000Z' },
   };
   const now = new Date('2026-12-01T10:00:00.000Z');
@@ -29,7 +32,7 @@ describe('stateAfterRestore', () => {
       }),
     ];
     const next = stateAfterRestore(restore, state, restored, now);
-    expect(next.licensedSince).toEqual({
+    expect(next.licensedSince.toRecord()).toEqual({
       [`carol ${JIRA}`]: { since: '2024-01-01T00:00:00.000Z', estimated: true },
       [`alice ${JIRA}`]: { since: '2026-12-01T10:00:00.000Z' },
       [`dan ${JIRA}`]: { since: '2026-12-01T10:00:00.000Z' },
