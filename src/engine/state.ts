@@ -5,7 +5,6 @@
 import { LicensedSince, type LicenceStart } from '../plan/licensed-since.js';
 import { STATE_SCHEMA_VERSION, type State } from '../plan/types.js';
 import type { EvaluationContext } from './context.js';
-import { compareText } from './order.js';
 
 /**
  * - a licence already in the state keeps its date;
@@ -21,22 +20,22 @@ export function nextState(ctx: EvaluationContext): State {
   for (const resourceId of previous?.resourceIds() ?? []) {
     if (!ctx.readResourceIds.has(resourceId)) licensedSince.copyResource(previous!, resourceId);
   }
-  // Licences recorded resource by resource in id order, each resource's accounts in id order
-  // (`licensedByResource` is sorted), so nothing depends on the snapshot's order.
   const { fetchedAt } = ctx.snapshot;
   // Shared by every licence first seen now: entries are plain data that nobody changes.
   const seenNow: LicenceStart = { since: fetchedAt };
-  for (const resourceId of [...ctx.licensedByResource.keys()].sort(compareText)) {
-    for (const user of ctx.licensedByResource.get(resourceId)!) {
-      const known = previous?.get(user.accountId, resourceId);
-      if (known) licensedSince.set(user.accountId, resourceId, known);
-      else if (ctx.firstRun)
-        licensedSince.set(user.accountId, resourceId, {
-          since: user.addedToOrg ?? fetchedAt,
-          estimated: true,
-        });
-      else licensedSince.set(user.accountId, resourceId, seenNow);
+  // Each read resource's licences handed over whole, in the holders' order: `licensedByResource`
+  // is sorted by account id, so nothing depends on the snapshot's order.
+  for (const [resourceId, holders] of ctx.licensedByResource) {
+    const accountIds = new Array<string>(holders.length);
+    const starts = new Array<LicenceStart>(holders.length);
+    for (let i = 0; i < holders.length; i++) {
+      const user = holders[i];
+      accountIds[i] = user.accountId;
+      starts[i] =
+        previous?.get(user.accountId, resourceId) ??
+        (ctx.firstRun ? { since: user.addedToOrg ?? fetchedAt, estimated: true } : seenNow);
     }
+    licensedSince.setResource(resourceId, accountIds, starts);
   }
   return {
     schemaVersion: STATE_SCHEMA_VERSION,

@@ -8,6 +8,13 @@
  * stored in a dictionary object) were the slowest part of evaluating a million accounts. The
  * account and resource ids are strings the snapshot already holds, so this needs no new ones.
  * The state file keeps the flat form (`toRecord`, `fromRecord`).
+ *
+ * A resource's licences are either a map (a state read from its file, or changed by apply or
+ * restore) or a sorted list handed over whole (`setResource`: an evaluation records every
+ * licence of a resource it read, already sorted by account id). A sorted list is looked up by
+ * binary search and becomes a map the first time it is changed: an evaluation that records
+ * hundreds of thousands of licences then costs two arrays, not hundreds of thousands of map
+ * insertions, and the plan command only writes it out.
  */
 import { licenceKey } from './types.js';
 
@@ -17,8 +24,44 @@ export interface LicenceStart {
   estimated?: true;
 }
 
+/** One resource's licences, sorted by account id (UTF-16 code units), never changed. */
+interface SortedLicences {
+  readonly accountIds: readonly string[];
+  readonly starts: readonly LicenceStart[];
+}
+
+type Licences = Map<string, LicenceStart> | SortedLicences;
+
+function find(sorted: SortedLicences, accountId: string): LicenceStart | undefined {
+  const { accountIds } = sorted;
+  let low = 0;
+  let high = accountIds.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const id = accountIds[middle];
+    if (id === accountId) return sorted.starts[middle];
+    if (id < accountId) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
+}
+
+function sizeOf(licences: Licences): number {
+  return licences instanceof Map ? licences.size : licences.accountIds.length;
+}
+
+function* entriesOf(licences: Licences): Iterable<[string, LicenceStart]> {
+  if (licences instanceof Map) {
+    yield* licences;
+    return;
+  }
+  for (let i = 0; i < licences.accountIds.length; i++) {
+    yield [licences.accountIds[i], licences.starts[i]];
+  }
+}
+
 export class LicensedSince {
-  private readonly byResource = new Map<string, Map<string, LicenceStart>>();
+  private readonly byResource = new Map<string, Licences>();
   private count = 0;
 
   /** Licences recorded. */
@@ -27,26 +70,48 @@ export class LicensedSince {
   }
 
   get(accountId: string, resourceId: string): LicenceStart | undefined {
-    return this.byResource.get(resourceId)?.get(accountId);
+    const licences = this.byResource.get(resourceId);
+    if (licences === undefined) return undefined;
+    return licences instanceof Map ? licences.get(accountId) : find(licences, accountId);
   }
 
   set(accountId: string, resourceId: string, start: LicenceStart): void {
-    let accounts = this.byResource.get(resourceId);
-    if (!accounts) {
-      accounts = new Map();
-      this.byResource.set(resourceId, accounts);
-    }
+    const accounts = this.changeable(resourceId);
     const before = accounts.size;
     accounts.set(accountId, start);
     this.count += accounts.size - before;
   }
 
   delete(accountId: string, resourceId: string): boolean {
-    const accounts = this.byResource.get(resourceId);
-    if (!accounts?.delete(accountId)) return false;
+    if (!this.byResource.has(resourceId)) return false;
+    const accounts = this.changeable(resourceId);
+    if (!accounts.delete(accountId)) return false;
     this.count -= 1;
     if (accounts.size === 0) this.byResource.delete(resourceId);
     return true;
+  }
+
+  /**
+   * Every licence of `resourceId`, replacing any recorded: `accountIds` sorted by UTF-16 code
+   * units without repeats, `starts` aligned with them. Both are kept as they are, not copied.
+   */
+  setResource(
+    resourceId: string,
+    accountIds: readonly string[],
+    starts: readonly LicenceStart[],
+  ): void {
+    if (starts.length !== accountIds.length) {
+      throw new Error('licensedSince: one start per account');
+    }
+    for (let i = 1; i < accountIds.length; i++) {
+      if (!(accountIds[i - 1] < accountIds[i])) {
+        throw new Error('licensedSince: account ids must be sorted and distinct');
+      }
+    }
+    this.drop(resourceId);
+    if (accountIds.length === 0) return;
+    this.byResource.set(resourceId, { accountIds, starts });
+    this.count += accountIds.length;
   }
 
   /** The resources with at least one licence recorded. */
@@ -56,12 +121,13 @@ export class LicensedSince {
 
   /** Every licence of `resourceId` from `other`, replacing any recorded here. */
   copyResource(other: LicensedSince, resourceId: string): void {
+    this.drop(resourceId);
     const theirs = other.byResource.get(resourceId);
-    if (!theirs) return;
-    this.count -= this.byResource.get(resourceId)?.size ?? 0;
-    // Entries are plain data that nobody changes: the copy shares them.
-    this.byResource.set(resourceId, new Map(theirs));
-    this.count += theirs.size;
+    if (theirs === undefined) return;
+    // A sorted list is never changed, so it is shared; a map is copied. Entries are plain data
+    // that nobody changes: the copy shares them.
+    this.byResource.set(resourceId, theirs instanceof Map ? new Map(theirs) : theirs);
+    this.count += sizeOf(theirs);
   }
 
   /** A copy that changes independently (the entries, never changed, are shared). */
@@ -77,9 +143,10 @@ export class LicensedSince {
    */
   toRecord(): Record<string, LicenceStart> {
     const keyed: Array<[string, LicenceStart]> = [];
-    for (const [resourceId, accounts] of this.byResource) {
-      for (const [accountId, start] of accounts)
+    for (const [resourceId, licences] of this.byResource) {
+      for (const [accountId, start] of entriesOf(licences)) {
         keyed.push([licenceKey(accountId, resourceId), start]);
+      }
     }
     keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const record: Record<string, LicenceStart> = {};
@@ -105,5 +172,21 @@ export class LicensedSince {
       licensedSince.set(key.slice(0, space), key.slice(space + 1), record[key]);
     }
     return licensedSince;
+  }
+
+  /** The licences of `resourceId` as a map that may change (a sorted list becomes one). */
+  private changeable(resourceId: string): Map<string, LicenceStart> {
+    const licences = this.byResource.get(resourceId);
+    if (licences instanceof Map) return licences;
+    const accounts = new Map<string, LicenceStart>(licences ? entriesOf(licences) : []);
+    this.byResource.set(resourceId, accounts);
+    return accounts;
+  }
+
+  private drop(resourceId: string): void {
+    const licences = this.byResource.get(resourceId);
+    if (licences === undefined) return;
+    this.count -= sizeOf(licences);
+    this.byResource.delete(resourceId);
   }
 }

@@ -64,4 +64,43 @@ describe('LicensedSince', () => {
       keys,
     );
   });
+
+  it('takes a resource whole as a sorted list, finds every licence in it, and changes it like any other', () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => `acc-${String(i * 7).padStart(5, '0')}`);
+    const starts = ids.map((_, i) => at((i % 28) + 1));
+    const dates = new LicensedSince();
+    dates.set('zz', JIRA, at(9));
+    dates.set('x', CONF, at(8));
+    dates.setResource(JIRA, ids, starts);
+    expect(dates.size).toBe(1001);
+    ids.forEach((id, i) => expect(dates.get(id, JIRA)).toBe(starts[i]));
+    // Between, before and after the listed ids; the replaced "zz" is gone.
+    for (const missing of ['acc-00001', 'acc-', 'acc-99999', 'zz', '']) {
+      expect(dates.get(missing, JIRA)).toBeUndefined();
+    }
+    const copy = dates.copy();
+    expect(copy.delete(ids[500], JIRA)).toBe(true);
+    expect(copy.delete(ids[500], JIRA)).toBe(false);
+    copy.set('new', JIRA, at(3));
+    expect(copy.size).toBe(1001);
+    expect(copy.get(ids[499], JIRA)).toBe(starts[499]);
+    expect(copy.get('new', JIRA)).toEqual(at(3));
+    // The original's sorted list is untouched by the copy's changes.
+    expect(dates.get(ids[500], JIRA)).toBe(starts[500]);
+    expect(dates.get('new', JIRA)).toBeUndefined();
+    expect(Object.keys(dates.toRecord())).toHaveLength(1001);
+    expect(Object.keys(dates.toRecord())[0]).toBe(`acc-00000 ${JIRA}`);
+
+    dates.setResource(JIRA, [], []);
+    expect(dates.size).toBe(1);
+    expect(dates.resourceIds()).toEqual([CONF]);
+  });
+
+  it('refuses a list that is not sorted, has repeats, or does not align', () => {
+    const dates = new LicensedSince();
+    expect(() => dates.setResource(JIRA, ['b', 'a'], [at(1), at(2)])).toThrow('sorted');
+    expect(() => dates.setResource(JIRA, ['a', 'a'], [at(1), at(2)])).toThrow('sorted');
+    expect(() => dates.setResource(JIRA, ['a'], [])).toThrow('one start per account');
+    expect(dates.size).toBe(0);
+  });
 });
