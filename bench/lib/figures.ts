@@ -42,12 +42,98 @@ export interface ApplyResult extends ResultEnvelope {
   seats: Array<{ resourceId: string; before: number; after: number }>;
 }
 
+/**
+ * One snapshot evaluated several times, each run a fresh process. The machine is shared, so one
+ * run is no fair figure: time is judged on the median run, memory on the worst run.
+ */
+export interface EvaluationSeries {
+  /** Every run's report, in the order the runs were made. */
+  runs: EvaluatorReport[];
+  /**
+   * Position in `runs` (0-based) of the median run by `totalMs`: the run whose total is the
+   * median (for an even number of runs, the slower of the two middle ones).
+   */
+  medianRunIndex: number;
+  /** The median run's report, whole, so that its phases add up to its total. */
+  median: EvaluatorReport;
+  /** Total (read + evaluate + finalizePlan) over the runs. */
+  totalMs: { min: number; median: number; max: number };
+  /** Peak RSS over the runs; the target is judged on `max`, the worst case for memory. */
+  peakRssMb: { min: number; max: number };
+}
+
 export interface EvaluateResult extends ResultEnvelope {
   snapshot: SnapshotWriterReport;
+  /**
+   * Fresh-process runs of each snapshot, made interleaved (every account, seat holders, every
+   * account, …) so that the machine's noise falls on both alike.
+   */
+  runsPerSnapshot: number;
   /** The snapshot with every account of the org (1,000,000 user records). */
-  everyAccount: EvaluatorReport;
+  everyAccount: EvaluationSeries;
   /** The snapshot `plan` writes for that org: seat holders and named accounts. */
-  seatHolders: EvaluatorReport;
+  seatHolders: EvaluationSeries;
+}
+
+/** evaluate.json as stored: results from before the series held one run per snapshot. */
+export type StoredEvaluateResult = Omit<
+  EvaluateResult,
+  'runsPerSnapshot' | 'everyAccount' | 'seatHolders'
+> & {
+  runsPerSnapshot?: number;
+  everyAccount: EvaluationSeries | EvaluatorReport;
+  seatHolders: EvaluationSeries | EvaluatorReport;
+};
+
+/** The figures of a series of runs of one snapshot (at least one run). */
+export function summarizeEvaluations(runs: EvaluatorReport[]): EvaluationSeries {
+  if (runs.length === 0) throw new Error('an evaluation series needs at least one run');
+  const byTotal = runs
+    .map((run, index) => ({ run, index }))
+    .sort((a, b) => a.run.totalMs - b.run.totalMs || a.index - b.index);
+  const middle = byTotal[Math.floor(runs.length / 2)];
+  const totals = byTotal.map((e) => e.run.totalMs);
+  const rss = runs.map((r) => r.peakRssMb);
+  return {
+    runs,
+    medianRunIndex: middle.index,
+    median: middle.run,
+    totalMs: { min: totals[0], median: middle.run.totalMs, max: totals[totals.length - 1] },
+    peakRssMb: { min: Math.min(...rss), max: Math.max(...rss) },
+  };
+}
+
+/** Reads a stored evaluate result of either shape; a single-run result becomes a series of one. */
+export function normalizeEvaluateResult(stored: StoredEvaluateResult): EvaluateResult {
+  const series = (value: EvaluationSeries | EvaluatorReport) =>
+    'runs' in value ? value : summarizeEvaluations([value]);
+  const everyAccount = series(stored.everyAccount);
+  return {
+    ...stored,
+    runsPerSnapshot: stored.runsPerSnapshot ?? everyAccount.runs.length,
+    everyAccount,
+    seatHolders: series(stored.seatHolders),
+  };
+}
+
+/** "4.6 s (median of 5; 4.4–5.1 s)": the median run's total, the range and the number of runs. */
+export function medianTotal(s: EvaluationSeries): string {
+  const n = s.runs.length;
+  if (n === 1) return `${seconds(s.totalMs.median)} (1 run)`;
+  return (
+    `${seconds(s.totalMs.median)} (median of ${n}; ` +
+    `${fmt(s.totalMs.min / 1000, 1)}–${seconds(s.totalMs.max)})`
+  );
+}
+
+/** "1,290 MB (highest of 5; 1,240–1,290 MB)": the worst run's peak RSS, the range, the count. */
+export function highestPeakRss(s: EvaluationSeries): string {
+  const n = s.runs.length;
+  if (n === 1) return `${fmt(s.peakRssMb.max)} MB (1 run)`;
+  return (
+    `${fmt(s.peakRssMb.max)} MB (highest of ${n}; ` +
+    `${fmt(s.peakRssMb.min)}–${fmt(s.peakRssMb.max)} MB)`
+  );
 }
 
 export const ROUTES = {
@@ -295,23 +381,24 @@ export function targets(
     );
   }
   if (evaluate) {
-    const cases: Array<[string, EvaluatorReport]> = [
+    const cases: Array<[string, EvaluationSeries]> = [
       ['every account', evaluate.everyAccount],
       ['seat holders, as plan writes it', evaluate.seatHolders],
     ];
-    for (const [label, e] of cases) {
+    // Time on the median run (the machine is shared), memory on the worst run.
+    for (const [label, s] of cases) {
       out.push(
         {
-          what: `Evaluate the NDJSON snapshot of a 1,000,000-account org, 450,000 licensed entries: ${label} (${fmt(e.users)} user records)`,
+          what: `Evaluate the NDJSON snapshot of a 1,000,000-account org, 450,000 licensed entries: ${label} (${fmt(s.median.users)} user records)`,
           target: '≤ 5 s',
-          figure: `${seconds(e.totalMs)} (CPU ${seconds(e.cpuMs)})`,
-          met: e.totalMs <= 5_000,
+          figure: `${medianTotal(s)}, CPU ${seconds(s.median.cpuMs)}`,
+          met: s.totalMs.median <= 5_000,
         },
         {
           what: '… peak RSS',
           target: '≤ 1.5 GB',
-          figure: `${fmt(e.peakRssMb)} MB`,
-          met: e.peakRssMb <= 1_536,
+          figure: highestPeakRss(s),
+          met: s.peakRssMb.max <= 1_536,
         },
       );
     }
