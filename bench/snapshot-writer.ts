@@ -32,6 +32,7 @@ import type {
   UserResourceRoles,
 } from '../src/snapshot/types.js';
 import { report, since } from './lib/measure.js';
+import { productAccessOf } from '../src/snapshot/product-access.js';
 
 export interface SnapshotWriterArgs {
   /** Every account of the org. */
@@ -245,7 +246,7 @@ for (let n = 0; n < accounts; n++) {
     addedToOrg: iso(addedToOrg),
     platformRoles,
     groupIds,
-    productAccess,
+    productAccess: productAccessOf(productAccess),
     licensedOn: held.map((r) => r.id),
   });
   licensedEntries += held.length;

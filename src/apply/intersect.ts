@@ -9,6 +9,7 @@
  */
 import type { Operation, PlanAction, PlanBody } from '../plan/types.js';
 import { licenceKey } from '../plan/types.js';
+import { activityEntries } from '../snapshot/product-access.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { operationKey } from './operations.js';
 
@@ -58,9 +59,12 @@ export function freshFactsOf(snapshot: Snapshot): FreshFacts {
     governedResourceIds: new Set(snapshot.resources.filter((r) => r.governed).map((r) => r.id)),
     licensedSeats,
     lastActivity: (accountId, resourceId) => {
-      const product = byAccount
-        .get(accountId)
-        ?.productAccess.find((p) => p.id === resourceId && p.lastActive !== null)?.lastActive;
+      const user = byAccount.get(accountId);
+      const product = user
+        ? activityEntries(user.productAccess).find(
+            (p) => p.id === resourceId && p.lastActive !== null,
+          )?.lastActive
+        : undefined;
       const token = snapshot.apiTokenLastUsed[accountId] ?? undefined;
       return latest(product ?? undefined, token);
     },

@@ -24,6 +24,7 @@ import {
   type SnapshotUser,
   type UserResourceRoles,
 } from '../snapshot/types.js';
+import { productAccessOf } from '../snapshot/product-access.js';
 import type {
   ApiGroup,
   ApiGroupRoleAssignment,
@@ -145,7 +146,9 @@ class UserAccumulator {
       addedToOrg: this.addedToOrg,
       platformRoles: [...this.platformRoles].sort(),
       groupIds: [...this.groupIds].sort(),
-      productAccess: [...this.productAccess.values()].sort((a, b) => compare(a.id, b.id)),
+      productAccess: productAccessOf(
+        [...this.productAccess.values()].sort((a, b) => compare(a.id, b.id)),
+      ),
       licensedOn: [...this.licensedOn].sort(),
     };
   }

@@ -5,7 +5,7 @@
  * key (spelt differently across APIs), never the site id alone (Jira, JSM and Confluence share it).
  */
 import type { Rule } from '../policy/types.js';
-import type { ProductActivity, Resource, SnapshotUser } from '../snapshot/types.js';
+import type { Resource, SnapshotUser } from '../snapshot/types.js';
 import type { EvaluationContext } from './context.js';
 import { DAY_MS, isoDay, parseInstant, wholeDays } from './time.js';
 
@@ -32,40 +32,42 @@ export const NO_ENTRY = -Infinity;
  * The activity of every licensed seat of one resource, in one pass and without allocating per
  * seat (it runs for every licensed seat): per holder, the latest timestamp of the entries whose
  * id is exactly the resource's ARI (`NO_ENTRY` without an entry, NaN when no entry has a usable
- * timestamp) and that entry; and how many holders have an entry (the coverage guard).
+ * timestamp) and that entry's `lastActive` as written; and how many holders have an entry (the
+ * coverage guard).
  */
 export interface ActivityScan {
   latestMs: Float64Array;
-  latestEntry: Array<ProductActivity | undefined>;
+  latestText: Array<string | undefined>;
   covered: number;
 }
 
 export function scanActivity(holders: readonly SnapshotUser[], resource: Resource): ActivityScan {
   const latestMs = new Float64Array(holders.length);
-  const latestEntry = new Array<ProductActivity | undefined>(holders.length);
+  const latestText = new Array<string | undefined>(holders.length);
   const id = resource.id;
   let covered = 0;
   for (let i = 0; i < holders.length; i++) {
+    // Flat triples: id, key, lastActive.
     const entries = holders[i].productAccess;
     let found = false;
     let latest = NaN;
-    let best: ProductActivity | undefined;
-    for (let e = 0; e < entries.length; e++) {
-      const entry = entries[e];
-      if (entry.id !== id) continue;
+    let best: string | undefined;
+    for (let e = 0; e + 2 < entries.length; e += 3) {
+      if (entries[e] !== id) continue;
       found = true;
-      const ms = parseInstant(entry.lastActive);
+      const text = entries[e + 2];
+      const ms = parseInstant(text);
       // Duplicate entries (should not happen): the latest wins whatever their order.
       if (ms !== null && !(ms <= latest)) {
         latest = ms;
-        best = entry;
+        best = text!;
       }
     }
     if (found) covered += 1;
     latestMs[i] = found ? latest : NO_ENTRY;
-    latestEntry[i] = best;
+    latestText[i] = best;
   }
-  return { latestMs, latestEntry, covered };
+  return { latestMs, latestText, covered };
 }
 
 /** A seat's facts from its activity scan, its state entry or the fallbacks of SPEC §3. */
@@ -74,11 +76,11 @@ export function seatFacts(
   user: SnapshotUser,
   resource: Resource,
   latestMs: number,
-  latestEntry: ProductActivity | undefined,
+  latestText: string | undefined,
 ): SeatFacts {
   const activity: SeatFacts['activity'] =
     latestMs === NO_ENTRY ? 'none' : Number.isNaN(latestMs) ? 'untimed' : 'timed';
-  const lastActive = activity === 'timed' ? latestEntry!.lastActive : null;
+  const lastActive = activity === 'timed' ? latestText! : null;
   const lastActiveMs = activity === 'timed' ? latestMs : null;
 
   const recorded = ctx.state?.licensedSince.get(user.accountId, resource.id);

@@ -19,6 +19,7 @@ import {
   type SnapshotUser,
   type UserResourceRoles,
 } from '../snapshot/types.js';
+import { activityEntries } from '../snapshot/product-access.js';
 import {
   analyseAccess,
   collateralOf,
@@ -290,7 +291,7 @@ export function decide(ctx: EvaluationContext, access: AccessReader): Decision {
       // before building anything (NaN, an entry without timestamp, is not skipped).
       const latest = scan.latestMs[index];
       if (latest > quietAfter) continue;
-      const facts = seatFacts(ctx, user, resource, latest, scan.latestEntry[index]);
+      const facts = seatFacts(ctx, user, resource, latest, scan.latestText[index]);
       if (keptFacts) keptFacts[index] = facts;
       let matches: RuleMatch[] | null = null;
       let unknown: string | null = null;
@@ -354,7 +355,7 @@ export function decide(ctx: EvaluationContext, access: AccessReader): Decision {
           user,
           resource,
           otherScan.latestMs[index],
-          otherScan.latestEntry[index],
+          otherScan.latestText[index],
         );
         const rules = refs.filter(
           (ref) =>
@@ -572,7 +573,7 @@ function activityDataMissing(
   const unmatched = new Map<string, { id: string; key: string | null; users: number }>();
   for (const user of holders) {
     const seen = new Set<string>();
-    for (const entry of user.productAccess) {
+    for (const entry of activityEntries(user.productAccess)) {
       if (ctx.rulesByResource.has(entry.id)) continue;
       const mapKey = `${entry.id}\n${entry.key ?? ''}`;
       if (seen.has(mapKey)) continue;

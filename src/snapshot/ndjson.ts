@@ -38,7 +38,7 @@ import type {
   Directory,
   Group,
   GroupRoleAssignment,
-  ProductActivity,
+  ProductAccess,
   Resource,
   Snapshot,
   SnapshotUser,
@@ -115,11 +115,13 @@ class Dictionary {
 
 function userRecord(u: SnapshotUser, dictionary: Dictionary): unknown[] {
   const access: Array<number | string | null> = [];
-  for (const pa of u.productAccess) {
+  const entries = u.productAccess;
+  for (let k = 0; k + 2 < entries.length; k += 3) {
+    const key = entries[k + 1];
     access.push(
-      dictionary.string(pa.id),
-      pa.key === null ? null : dictionary.string(pa.key),
-      pa.lastActive,
+      dictionary.string(entries[k]!),
+      key === null ? null : dictionary.string(key),
+      entries[k + 2],
     );
   }
   return [
@@ -373,16 +375,17 @@ class SnapshotBuilder {
   /** A user line (see the file comment), checked field by field. */
   addUser(u: unknown[]): void {
     if (u.length !== 13) throw new Malformed('a user record has 13 fields');
+    // Kept as JSON.parse made it (the snapshot's flat form), its indexes replaced in place by
+    // the strings they stand for.
     const access = arr(u[12], 'productAccess');
     if (access.length % 3 !== 0) throw new Malformed('productAccess is not a list of triples');
-    const productAccess: ProductActivity[] = new Array<ProductActivity>(access.length / 3);
-    for (let k = 0, j = 0; k < access.length; k += 3, j++) {
-      productAccess[j] = {
-        id: this.dictString(access[k], 'productAccess.id'),
-        key: access[k + 1] === null ? null : this.dictString(access[k + 1], 'productAccess.key'),
-        lastActive: strOrNull(access[k + 2], 'productAccess.lastActive'),
-      };
+    for (let k = 0; k < access.length; k += 3) {
+      access[k] = this.dictString(access[k], 'productAccess.id');
+      if (access[k + 1] !== null)
+        access[k + 1] = this.dictString(access[k + 1], 'productAccess.key');
+      strOrNull(access[k + 2], 'productAccess.lastActive');
     }
+    const productAccess = access as ProductAccess;
     this.users.push({
       accountId: str(u[0], 'accountId'),
       directoryIds: this.dictList(u[1], 'directoryIds'),

@@ -98,6 +98,15 @@ export interface ProductActivity {
   lastActive: string | null;
 }
 
+/**
+ * A user's `productAccess` entries, flat: `[id, key, lastActive, id, key, lastActive, ...]`, one
+ * triple per entry, each field as in `ProductActivity` (the id is always a string). Flat rather
+ * than an object per entry: a million-account snapshot holds about a million entries, and the
+ * NDJSON reader keeps the very array JSON.parse made for them, so they cost no allocation of
+ * their own. `productAccessOf` and `activityEntries` (product-access.ts) convert.
+ */
+export type ProductAccess = ReadonlyArray<string | null>;
+
 export interface SnapshotUser {
   accountId: string;
   /** The directories the user was read from (every write names one of them). */
@@ -115,7 +124,7 @@ export interface SnapshotUser {
   platformRoles: RoleId[];
   /** Bare group ids of the user's memberships in the directory. */
   groupIds: string[];
-  productAccess: ProductActivity[];
+  productAccess: ProductAccess;
   /**
    * Resource ids on which the read found this user holding a seat role (`atlassian/user` or
    * `atlassian/admin`) with an active account and membership: the licensed seats.

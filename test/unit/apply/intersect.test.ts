@@ -5,6 +5,7 @@ import { operationKey } from '../../../src/apply/operations.js';
 import type { ActionStatus, Operation, PlanAction } from '../../../src/plan/types.js';
 import type { Snapshot } from '../../../src/snapshot/types.js';
 import { CONFLUENCE, JIRA, action, facts, groupOp, revokeOp } from './builders.js';
+import { productAccessOf } from '../../../src/snapshot/product-access.js';
 
 const noProtected = { protected: [] };
 
@@ -212,10 +213,10 @@ describe('fresh facts from a snapshot', () => {
         {
           accountId: 'u1',
           licensedOn: [JIRA],
-          productAccess: [
+          productAccess: productAccessOf([
             { id: JIRA, key: 'jira', lastActive: '2026-01-01T00:00:00.000Z' },
             { id: CONFLUENCE, key: 'confluence', lastActive: '2026-05-01T00:00:00.000Z' },
-          ],
+          ]),
         },
       ],
       apiTokenLastUsed: { u1: '2026-02-01T00:00:00.000Z' },

@@ -8,6 +8,7 @@ import { runInNewContext } from 'node:vm';
 import { InputError } from '../../../src/errors.js';
 import { readSnapshotNdjson, writeSnapshotNdjson } from '../../../src/snapshot/ndjson.js';
 import type { Snapshot, SnapshotUser } from '../../../src/snapshot/types.js';
+import { activityEntries, productAccessOf } from '../../../src/snapshot/product-access.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -78,10 +79,10 @@ function sample(): Snapshot {
         addedToOrg: null,
         platformRoles: ['atlassian/site-admin'],
         groupIds: [GROUP],
-        productAccess: [
+        productAccess: productAccessOf([
           { id: JIRA, key: 'jira', lastActive: '2026-11-01T00:00:00.123456789Z' },
           { id: CONF, key: null, lastActive: null },
-        ],
+        ]),
         licensedOn: [JIRA],
       },
     ],
@@ -121,14 +122,14 @@ function bulkUser(i: number): SnapshotUser {
     addedToOrg: '2024-01-01T00:00:00.000Z',
     platformRoles: [],
     groupIds: [GROUP, `22222222-0000-0000-0000-${String(i % 50).padStart(12, '0')}`],
-    productAccess: [
+    productAccess: productAccessOf([
       {
         id: JIRA,
         key: 'jira',
         lastActive: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
       },
       { id: CONF, key: 'confluence', lastActive: null },
-    ],
+    ]),
     licensedOn: [JIRA],
   };
 }
@@ -262,7 +263,7 @@ describe('snapshot NDJSON', () => {
     expect([at(access[0]), at(access[1]), access[2]]).toEqual([
       JIRA,
       'jira',
-      bulkUser(2).productAccess[0].lastActive,
+      activityEntries(bulkUser(2).productAccess)[0].lastActive,
     ]);
     expect([at(access[3]), at(access[4]), access[5]]).toEqual([CONF, 'confluence', null]);
     // Each repeated string is declared once.

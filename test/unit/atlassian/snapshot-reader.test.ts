@@ -210,7 +210,8 @@ describe('readSnapshot', () => {
       addedToOrg: '2024-01-01T00:00:00.000Z',
       platformRoles: [],
       groupIds: [G_JIRA],
-      productAccess: [{ id: JIRA_ACME, key: 'jira', lastActive: '2026-11-01T10:00:00.123456789Z' }],
+      // Flat: id, key, lastActive.
+      productAccess: [JIRA_ACME, 'jira', '2026-11-01T10:00:00.123456789Z'],
       licensedOn: [JIRA_ACME],
     });
     expect(byId.get('u-carol')).toMatchObject({

@@ -39,6 +39,7 @@ import type {
   UserResourceRoles,
 } from '../../../src/snapshot/types.js';
 import { LicensedSince } from '../../../src/plan/licensed-since.js';
+import { activityEntries, productAccessOf } from '../../../src/snapshot/product-access.js';
 
 // --- Time -------------------------------------------------------------------------------------
 
@@ -480,7 +481,7 @@ export class OrgBuilder {
         addedToOrg: spec.addedToOrg === undefined ? daysAgo(400) : spec.addedToOrg,
         platformRoles: spec.platformRoles ?? [],
         groupIds: (spec.groups ?? []).map((name) => groupsByName.get(name)!.id),
-        productAccess,
+        productAccess: productAccessOf(productAccess),
         licensedOn,
       });
       if (spec.rolesRead ?? true) userRoles[accountId] = spec.roles ?? [...roles.values()];
@@ -584,7 +585,8 @@ export function shuffled(snapshot: Snapshot, seed: number): Snapshot {
       directoryIds: shuffle(u.directoryIds, random),
       platformRoles: shuffle(u.platformRoles, random),
       groupIds: shuffle(u.groupIds, random),
-      productAccess: shuffle(u.productAccess, random),
+      // Entries shuffled whole: the flat list is triples.
+      productAccess: productAccessOf(shuffle(activityEntries(u.productAccess), random)),
       licensedOn: shuffle(u.licensedOn, random),
     })),
     adminAccountIds: shuffle(snapshot.adminAccountIds, random),

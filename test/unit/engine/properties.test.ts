@@ -21,6 +21,7 @@ import {
   shuffledState,
   type UserSpec,
 } from './builders.js';
+import { activityEntries } from '../../../src/snapshot/product-access.js';
 
 const HANDLES = ['jira', 'confluence', 'jira-beta'] as const;
 type Handle = (typeof HANDLES)[number];
@@ -317,7 +318,7 @@ describe('SPEC §3 safety properties over random organisations and policies', ()
               ? action.removes.map((r) => r.resourceId)
               : [action.resourceId];
           for (const resourceId of taken) {
-            const stamps = user.productAccess
+            const stamps = activityEntries(user.productAccess)
               .filter((p) => p.id === resourceId && p.lastActive !== null)
               .map((p) => Date.parse(p.lastActive!));
             const lastActive = stamps.length > 0 ? Math.max(...stamps) : null;
