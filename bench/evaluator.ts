@@ -71,10 +71,8 @@ const peakRssOfEvaluation = peakRssMb();
 // Informational: the read protocol's pass, which a complete snapshot does not need.
 const t4 = performance.now();
 const wanted = findCandidates(policy, snapshot, null, now);
-const missingRoles = wanted.roleReads.filter((id) => !Object.hasOwn(snapshot.userRoles, id));
-const missingTokens = wanted.apiTokenReads.filter(
-  (id) => !Object.hasOwn(snapshot.apiTokenLastUsed, id),
-);
+const missingRoles = wanted.roleReads.filter((id) => !snapshot.userRoles.has(id));
+const missingTokens = wanted.apiTokenReads.filter((id) => !snapshot.apiTokenLastUsed.has(id));
 const t5 = performance.now();
 
 let licensedEntries = 0;

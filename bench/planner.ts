@@ -96,7 +96,7 @@ const result: PlannerReport = {
     site: s.site,
     licensed: s.licensed,
   })),
-  candidates: Object.keys(snapshot.userRoles).length,
+  candidates: snapshot.userRoles.size,
   groupsRead: snapshot.groups.length,
   directories: snapshot.directories.length,
   workspaces: snapshot.resources.length,

@@ -285,8 +285,8 @@ const snapshot: Snapshot = {
   users,
   adminAccountIds: adminAccountIds.sort(),
   serviceAccountIds: serviceAccountIds.sort(),
-  userRoles,
-  apiTokenLastUsed,
+  userRoles: new Map(Object.entries(userRoles)),
+  apiTokenLastUsed: new Map(Object.entries(apiTokenLastUsed)),
   warnings: [],
 };
 await writeSnapshotNdjson(snapshot, args.file);

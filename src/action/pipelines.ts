@@ -60,7 +60,7 @@ function inferRoles(
   const users = new Map(snapshot.users.map((u) => [u.accountId, u]));
   for (const accountId of accountIds) {
     const user = users.get(accountId);
-    snapshot.userRoles[accountId] = user ? predictRoles(context, user) : [];
+    snapshot.userRoles.set(accountId, user ? predictRoles(context, user) : []);
   }
 }
 
@@ -212,12 +212,10 @@ export function realPipelines(): Pipelines {
       // groups, and API-token use it did not read counts as unknown (never as "not used").
       for (let round = 0; round < 5; round++) {
         const wanted = findCandidates(policy, snapshot, input.state, input.now);
-        const missingRoles = wanted.roleReads.filter(
-          (id) => !Object.hasOwn(snapshot.userRoles, id),
-        );
+        const missingRoles = wanted.roleReads.filter((id) => !snapshot.userRoles.has(id));
         const unavailable = new Set(snapshot.apiTokenUnavailable ?? []);
         const missingTokens = wanted.apiTokenReads.filter(
-          (id) => !Object.hasOwn(snapshot.apiTokenLastUsed, id) && !unavailable.has(id),
+          (id) => !snapshot.apiTokenLastUsed.has(id) && !unavailable.has(id),
         );
         if (missingRoles.length === 0 && missingTokens.length === 0) break;
         inferRoles(snapshot, buildContext(policy, snapshot, input.state, input.now), missingRoles);

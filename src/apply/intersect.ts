@@ -65,10 +65,10 @@ export function freshFactsOf(snapshot: Snapshot): FreshFacts {
             (p) => p.id === resourceId && p.lastActive !== null,
           )?.lastActive
         : undefined;
-      const token = snapshot.apiTokenLastUsed[accountId] ?? undefined;
+      const token = snapshot.apiTokenLastUsed.get(accountId) ?? undefined;
       return latest(product ?? undefined, token);
     },
-    apiTokenLastUsed: (accountId) => snapshot.apiTokenLastUsed[accountId] ?? undefined,
+    apiTokenLastUsed: (accountId) => snapshot.apiTokenLastUsed.get(accountId) ?? undefined,
   };
 }
 

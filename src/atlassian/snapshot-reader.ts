@@ -497,8 +497,8 @@ async function readWith(
     users: snapshotUsers,
     adminAccountIds: [...adminIds].sort(),
     serviceAccountIds: [...serviceAccountIds].sort(),
-    userRoles: {},
-    apiTokenLastUsed: {},
+    userRoles: new Map(),
+    apiTokenLastUsed: new Map(),
     warnings,
   };
 }
@@ -749,9 +749,9 @@ export async function addCandidateReads(
   options: { concurrency?: number; signal?: AbortSignal } = {},
 ): Promise<{ snapshot: Snapshot; reads: number }> {
   const unavailable = new Set(snapshot.apiTokenUnavailable ?? []);
-  const roleIds = request.roleReads.filter((id) => !Object.hasOwn(snapshot.userRoles, id));
+  const roleIds = request.roleReads.filter((id) => !snapshot.userRoles.has(id));
   const tokenIds = request.apiTokenReads.filter(
-    (id) => !Object.hasOwn(snapshot.apiTokenLastUsed, id) && !unavailable.has(id),
+    (id) => !snapshot.apiTokenLastUsed.has(id) && !unavailable.has(id),
   );
   if (roleIds.length === 0 && tokenIds.length === 0) return { snapshot, reads: 0 };
   const [roles, tokens] = await Promise.all([
@@ -764,8 +764,11 @@ export async function addCandidateReads(
   return {
     snapshot: {
       ...snapshot,
-      userRoles: { ...snapshot.userRoles, ...roles },
-      apiTokenLastUsed: { ...snapshot.apiTokenLastUsed, ...tokens?.lastUsed },
+      userRoles: new Map([...snapshot.userRoles, ...Object.entries(roles)]),
+      apiTokenLastUsed: new Map([
+        ...snapshot.apiTokenLastUsed,
+        ...Object.entries(tokens?.lastUsed ?? {}),
+      ]),
       ...(tokens || snapshot.apiTokenUnavailable
         ? { apiTokenUnavailable: [...unavailable, ...(tokens?.unavailable ?? [])].sort() }
         : {}),

@@ -558,7 +558,7 @@ function upcomingAt(
   eligibleAtMs: number,
 ): number {
   if (!ref.rule.countApiTokenUse || user.claimStatus !== 'managed') return eligibleAtMs;
-  const lastUsedMs = parseInstant(ctx.snapshot.apiTokenLastUsed[user.accountId]);
+  const lastUsedMs = parseInstant(ctx.snapshot.apiTokenLastUsed.get(user.accountId));
   return lastUsedMs === null
     ? eligibleAtMs
     : Math.max(eligibleAtMs, lastUsedMs + thresholdMs(ctx, ref.rule));

@@ -40,16 +40,14 @@ function recordedRoles(
   snapshot: Snapshot,
   accountId: string,
 ): readonly UserResourceRoles[] | undefined {
-  // One lookup: an account id that names an Object.prototype member yields no array.
-  const roles = snapshot.userRoles[accountId];
-  return Array.isArray(roles) ? roles : undefined;
+  return snapshot.userRoles.get(accountId);
 }
 
 /** Epoch ms of the last token use, null for never, undefined when not read (or unreadable). */
 function recordedTokenUse(snapshot: Snapshot, accountId: string): number | null | undefined {
-  if (!Object.hasOwn(snapshot.apiTokenLastUsed, accountId)) return undefined;
-  const value = snapshot.apiTokenLastUsed[accountId];
-  if (value === null || value === undefined) return null;
+  const value = snapshot.apiTokenLastUsed.get(accountId);
+  if (value === undefined) return undefined;
+  if (value === null) return null;
   return parseInstant(value) ?? undefined;
 }
 
@@ -65,8 +63,8 @@ function recordedTokenUse(snapshot: Snapshot, accountId: string): number | null 
  *
  *   for (;;) {
  *     const { roleReads, apiTokenReads } = findCandidates(policy, snapshot, state, now);
- *     const roles = roleReads.filter((id) => !(id in snapshot.userRoles));
- *     const tokens = apiTokenReads.filter((id) => !(id in snapshot.apiTokenLastUsed)
+ *     const roles = roleReads.filter((id) => !snapshot.userRoles.has(id));
+ *     const tokens = apiTokenReads.filter((id) => !snapshot.apiTokenLastUsed.has(id)
  *       && !snapshot.apiTokenUnavailable?.includes(id));
  *     if (roles.length === 0 && tokens.length === 0) break;
  *     ...read them into snapshot.userRoles / apiTokenLastUsed / apiTokenUnavailable...
@@ -94,8 +92,7 @@ export function findCandidates(
       apiTokenReads.add(user.accountId);
       if (unavailable.has(user.accountId)) return undefined;
       const recorded = recordedTokenUse(snapshot, user.accountId);
-      if (recorded !== undefined || Object.hasOwn(snapshot.apiTokenLastUsed, user.accountId))
-        return recorded;
+      if (recorded !== undefined || snapshot.apiTokenLastUsed.has(user.accountId)) return recorded;
       return null;
     },
   };

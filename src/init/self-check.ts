@@ -28,8 +28,8 @@ export function surveySnapshot(survey: OrgSurvey, fetchedAt: string): Snapshot {
     users: [],
     adminAccountIds: [],
     serviceAccountIds: [],
-    userRoles: {},
-    apiTokenLastUsed: {},
+    userRoles: new Map(),
+    apiTokenLastUsed: new Map(),
     warnings: [],
   };
 }

@@ -171,8 +171,8 @@ function countsOf(snapshot: Snapshot, dictionary: Dictionary, roleSets: RoleSets
     users: snapshot.users.length,
     adminAccountIds: snapshot.adminAccountIds.length,
     serviceAccountIds: snapshot.serviceAccountIds.length,
-    userRoles: Object.keys(snapshot.userRoles).length,
-    apiTokenLastUsed: Object.keys(snapshot.apiTokenLastUsed).length,
+    userRoles: snapshot.userRoles.size,
+    apiTokenLastUsed: snapshot.apiTokenLastUsed.size,
     ...(snapshot.apiTokenUnavailable
       ? { apiTokenUnavailable: snapshot.apiTokenUnavailable.length }
       : {}),
@@ -187,7 +187,7 @@ export function* snapshotLines(snapshot: Snapshot): Generator<string> {
   for (const u of snapshot.users) userRecord(u, dictionary);
   const roleSets = new RoleSets();
   const userRoles: Array<string | number> = [];
-  for (const [accountId, roles] of Object.entries(snapshot.userRoles)) {
+  for (const [accountId, roles] of snapshot.userRoles) {
     userRoles.push(accountId, roleSets.indexOf(roles));
   }
   const header: Header = {
@@ -229,7 +229,7 @@ export function* snapshotLines(snapshot: Snapshot): Generator<string> {
     yield JSON.stringify({ record: 'userRoles', entries });
   }
   // Pairs of account id and last use (null for never), IDS_PER_LINE accounts a line.
-  const tokens = Object.entries(snapshot.apiTokenLastUsed);
+  const tokens = [...snapshot.apiTokenLastUsed];
   for (let i = 0; i < tokens.length; i += IDS_PER_LINE) {
     const entries = tokens.slice(i, i + IDS_PER_LINE).flat();
     yield JSON.stringify({ record: 'apiTokens', entries });
@@ -353,8 +353,8 @@ class SnapshotBuilder {
   readonly users: SnapshotUser[] = [];
   readonly adminAccountIds: string[] = [];
   readonly serviceAccountIds: string[] = [];
-  readonly userRoles: Record<string, UserResourceRoles[]> = {};
-  readonly apiTokenLastUsed: Record<string, string | null> = {};
+  readonly userRoles = new Map<string, UserResourceRoles[]>();
+  readonly apiTokenLastUsed = new Map<string, string | null>();
   readonly apiTokenUnavailable: string[] = [];
   readonly warnings: string[] = [];
   userRoleRecords = 0;
@@ -475,7 +475,7 @@ class SnapshotBuilder {
           const set = entries[k + 1];
           const roles = typeof set === 'number' ? this.dictRoleSets[set] : undefined;
           if (roles === undefined) throw new Malformed('entries[] is not a known role set');
-          this.userRoles[str(entries[k], 'entries[]')] = roles;
+          this.userRoles.set(str(entries[k], 'entries[]'), roles);
           this.userRoleRecords += 1;
         }
         return;
@@ -484,9 +484,9 @@ class SnapshotBuilder {
         const entries = arr(r.entries, 'entries');
         if (entries.length % 2 !== 0) throw new Malformed('entries is not a list of pairs');
         for (let k = 0; k < entries.length; k += 2) {
-          this.apiTokenLastUsed[str(entries[k], 'entries[]')] = strOrNull(
-            entries[k + 1],
-            'entries[]',
+          this.apiTokenLastUsed.set(
+            str(entries[k], 'entries[]'),
+            strOrNull(entries[k + 1], 'entries[]'),
           );
           this.apiTokenRecords += 1;
         }

@@ -157,10 +157,14 @@ export interface Snapshot {
   adminAccountIds: string[];
   /** From the service-accounts API (matched on `atlassianId`). */
   serviceAccountIds: string[];
-  /** Role assignments of the candidates the engine asked about, by account id. */
-  userRoles: Record<string, UserResourceRoles[]>;
+  /**
+   * Role assignments of the candidates the engine asked about, by account id. Maps, not
+   * objects, for the hundreds of thousands of reads of a large org: no account id becomes a
+   * property name (which costs more to add, and could name an Object.prototype member).
+   */
+  userRoles: Map<string, UserResourceRoles[]>;
   /** Last use of any API token (ISO, or null for never), read for managed candidates only. */
-  apiTokenLastUsed: Record<string, string | null>;
+  apiTokenLastUsed: Map<string, string | null>;
   /**
    * Accounts whose API-token use was asked for but could not be read (403/404). Optional: the
    * engine treats them as "activity unknown" (never removed); `findCandidates` needs the list to

@@ -47,7 +47,7 @@ function snapshotWith(licensed: string[]): Snapshot {
   return {
     resources: [{ id: JIRA, governed: true }],
     users: licensed.map((accountId) => ({ accountId, licensedOn: [JIRA], productAccess: [] })),
-    apiTokenLastUsed: {},
+    apiTokenLastUsed: new Map(),
   } as unknown as Snapshot;
 }
 

@@ -219,7 +219,7 @@ describe('fresh facts from a snapshot', () => {
           ]),
         },
       ],
-      apiTokenLastUsed: { u1: '2026-02-01T00:00:00.000Z' },
+      apiTokenLastUsed: new Map([['u1', '2026-02-01T00:00:00.000Z']]),
     } as unknown as Snapshot;
     const f = freshFactsOf(snapshot);
     expect([...f.governedResourceIds]).toEqual([JIRA]);

@@ -88,23 +88,27 @@ function sample(): Snapshot {
     ],
     adminAccountIds: ['712020:0b1c'],
     serviceAccountIds: ['bot-1', 'bot-2'],
-    userRoles: {
-      '712020:0b1c': [
-        {
-          resourceId: JIRA,
-          product: 'jira-software',
-          directoryId: 'dir-1',
-          roles: [{ role: 'atlassian/user', methods: ['direct', 'group_direct'] }],
-        },
-        {
-          resourceId: 'ari:cloud:platform::site/acme',
-          product: 'platform',
-          directoryId: null,
-          roles: [],
-        },
-      ],
-    },
-    apiTokenLastUsed: { '712020:0b1c': '2026-11-20T00:00:00.000Z', 'bot-1': null },
+    userRoles: new Map(
+      Object.entries({
+        '712020:0b1c': [
+          {
+            resourceId: JIRA,
+            product: 'jira-software',
+            directoryId: 'dir-1',
+            roles: [{ role: 'atlassian/user', methods: ['direct', 'group_direct'] }],
+          },
+          {
+            resourceId: 'ari:cloud:platform::site/acme',
+            product: 'platform',
+            directoryId: null,
+            roles: [],
+          },
+        ],
+      }),
+    ),
+    apiTokenLastUsed: new Map(
+      Object.entries({ '712020:0b1c': '2026-11-20T00:00:00.000Z', 'bot-1': null }),
+    ),
     warnings: ['The service-accounts API answered 403.'],
   };
 }
@@ -270,9 +274,9 @@ describe('snapshot NDJSON', () => {
     expect(new Set(strings).size).toBe(strings.length);
 
     // Two accounts with the same role read: one role set, and the reads as pairs.
-    const roles = snapshot.userRoles['712020:0b1c'];
-    snapshot.userRoles[bulkUser(1).accountId] = structuredClone(roles);
-    snapshot.apiTokenLastUsed[bulkUser(1).accountId] = '2026-11-21T00:00:00.000Z';
+    const roles = snapshot.userRoles.get('712020:0b1c')!;
+    snapshot.userRoles.set(bulkUser(1).accountId, structuredClone(roles));
+    snapshot.apiTokenLastUsed.set(bulkUser(1).accountId, '2026-11-21T00:00:00.000Z');
     await writeSnapshotNdjson(snapshot, file);
     type Line = { record?: string; values?: unknown[]; entries?: unknown[] } | unknown[];
     const withReads = (await readFile(file, 'utf8'))
@@ -301,8 +305,8 @@ describe('snapshot NDJSON', () => {
 
     const read = await readSnapshotNdjson(file);
     expect(read).toEqual(snapshot);
-    expect(read.userRoles['712020:0b1c']).toBe(read.userRoles[bulkUser(1).accountId]);
-    expect(Object.isFrozen(read.userRoles['712020:0b1c'][0].roles[0])).toBe(true);
+    expect(read.userRoles.get('712020:0b1c')).toBe(read.userRoles.get(bulkUser(1).accountId));
+    expect(Object.isFrozen(read.userRoles.get('712020:0b1c')![0].roles[0])).toBe(true);
     // Users share their interned lists (nothing can change them through one user).
     expect(read.users[1].licensedOn).toBe(read.users[2].licensedOn);
     expect(Object.isFrozen(read.users[1].groupIds)).toBe(true);

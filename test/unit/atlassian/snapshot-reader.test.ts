@@ -297,8 +297,8 @@ describe('readSnapshot', () => {
     expect(snapshot.adminAccountIds).toEqual(['u-bob', 'u-padmin']);
     expect(snapshot.serviceAccountIds).toEqual(['u-bot', 'u-not-here', 'u-svc']);
     expect(snapshot.warnings).toEqual([]);
-    expect(snapshot.userRoles).toEqual({});
-    expect(snapshot.apiTokenLastUsed).toEqual({});
+    expect(snapshot.userRoles).toEqual(new Map());
+    expect(snapshot.apiTokenLastUsed).toEqual(new Map());
   });
 
   it('falls back to the email domain with a warning when the service-accounts API is refused', async () => {
@@ -463,8 +463,10 @@ describe('reads for candidates and verification', () => {
     const request = { roleReads: ['u-alice', 'u-bob'], apiTokenReads: ['u-bot', 'u-carol'] };
     const first = await addCandidateReads(client, snapshot, request);
     expect(first.reads).toBe(4);
-    expect(Object.keys(first.snapshot.userRoles)).toEqual(['u-alice', 'u-bob']);
-    expect(first.snapshot.apiTokenLastUsed).toEqual({ 'u-bot': '2026-11-20T00:00:00.000Z' });
+    expect([...first.snapshot.userRoles.keys()]).toEqual(['u-alice', 'u-bob']);
+    expect(first.snapshot.apiTokenLastUsed).toEqual(
+      new Map([['u-bot', '2026-11-20T00:00:00.000Z']]),
+    );
     expect(first.snapshot.apiTokenUnavailable).toEqual(['u-carol']);
     expect(first.snapshot.warnings).toHaveLength(1);
     expect(server.requests.length - before).toBe(4);

@@ -396,8 +396,8 @@ export class OrgBuilder {
     const groupsByName = new Map(groups.map((g) => [g.name, g]));
 
     const users: SnapshotUser[] = [];
-    const userRoles: Record<string, UserResourceRoles[]> = {};
-    const apiTokenLastUsed: Record<string, string | null> = {};
+    const userRoles = new Map<string, UserResourceRoles[]>();
+    const apiTokenLastUsed = new Map<string, string | null>();
     const apiTokenUnavailable: string[] = [];
     for (const [accountId, spec] of this.users) {
       const directoryIds = spec.directoryIds ?? ['dir-1'];
@@ -484,8 +484,9 @@ export class OrgBuilder {
         productAccess: productAccessOf(productAccess),
         licensedOn,
       });
-      if (spec.rolesRead ?? true) userRoles[accountId] = spec.roles ?? [...roles.values()];
-      if (spec.apiTokenLastUsed !== undefined) apiTokenLastUsed[accountId] = spec.apiTokenLastUsed;
+      if (spec.rolesRead ?? true) userRoles.set(accountId, spec.roles ?? [...roles.values()]);
+      if (spec.apiTokenLastUsed !== undefined)
+        apiTokenLastUsed.set(accountId, spec.apiTokenLastUsed);
       if (spec.apiTokenUnavailable) apiTokenUnavailable.push(accountId);
     }
 
@@ -566,6 +567,14 @@ function shuffleRecord<T>(
   return out;
 }
 
+function shuffleMap<T>(
+  map: ReadonlyMap<string, T>,
+  random: () => number,
+  each: (v: T) => T,
+): Map<string, T> {
+  return new Map(shuffle([...map.keys()], random).map((key) => [key, each(map.get(key)!)]));
+}
+
 /** The same snapshot with every list (and record key order) permuted: the facts do not change. */
 export function shuffled(snapshot: Snapshot, seed: number): Snapshot {
   const random = seededRandom(seed);
@@ -591,13 +600,13 @@ export function shuffled(snapshot: Snapshot, seed: number): Snapshot {
     })),
     adminAccountIds: shuffle(snapshot.adminAccountIds, random),
     serviceAccountIds: shuffle(snapshot.serviceAccountIds, random),
-    userRoles: shuffleRecord(snapshot.userRoles, random, (entries) =>
+    userRoles: shuffleMap(snapshot.userRoles, random, (entries) =>
       shuffle(entries, random).map((e) => ({
         ...e,
         roles: shuffle(e.roles, random).map((r) => ({ ...r, methods: shuffle(r.methods, random) })),
       })),
     ),
-    apiTokenLastUsed: shuffleRecord(snapshot.apiTokenLastUsed, random, (v) => v),
+    apiTokenLastUsed: shuffleMap(snapshot.apiTokenLastUsed, random, (v) => v),
   };
   if (snapshot.apiTokenUnavailable)
     out.apiTokenUnavailable = shuffle(snapshot.apiTokenUnavailable, random);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { evaluate, findCandidates } from '../../../src/engine/index.js';
-import type { Snapshot } from '../../../src/snapshot/types.js';
+import type { Snapshot, UserResourceRoles } from '../../../src/snapshot/types.js';
 import {
   NOW,
   aPolicy,
@@ -36,7 +36,7 @@ function org(): OrgBuilder {
 
 /** Drops the role reads (and token reads) the builder made, as a fresh snapshot would have them. */
 function unread(snapshot: Snapshot): Snapshot {
-  return { ...snapshot, userRoles: {}, apiTokenLastUsed: {} };
+  return { ...snapshot, userRoles: new Map(), apiTokenLastUsed: new Map() };
 }
 
 describe('SPEC §3 How access is known: one role read per candidate, not per licensed user', () => {
@@ -133,20 +133,23 @@ describe('SPEC §3 A partial read never becomes a plan', () => {
     const rounds: string[][] = [];
     for (;;) {
       const reads = findCandidates(policy, snapshot, state, NOW);
-      const roles = reads.roleReads.filter((id) => !(id in snapshot.userRoles));
-      const tokens = reads.apiTokenReads.filter((id) => !(id in snapshot.apiTokenLastUsed));
+      const roles = reads.roleReads.filter((id) => !snapshot.userRoles.has(id));
+      const tokens = reads.apiTokenReads.filter((id) => !snapshot.apiTokenLastUsed.has(id));
       if (roles.length === 0 && tokens.length === 0) break;
       rounds.push([...roles, ...tokens.map((t) => `token:${t}`)]);
       snapshot = {
         ...snapshot,
-        userRoles: {
+        userRoles: new Map([
           ...snapshot.userRoles,
-          ...Object.fromEntries(roles.map((id) => [id, full.userRoles[id]])),
-        },
-        apiTokenLastUsed: {
+          ...roles.map((id): [string, UserResourceRoles[]] => [id, full.userRoles.get(id)!]),
+        ]),
+        apiTokenLastUsed: new Map([
           ...snapshot.apiTokenLastUsed,
-          ...Object.fromEntries(tokens.map((id) => [id, full.apiTokenLastUsed[id] ?? null])),
-        },
+          ...tokens.map((id): [string, string | null] => [
+            id,
+            full.apiTokenLastUsed.get(id) ?? null,
+          ]),
+        ]),
       };
     }
     expect(rounds).toEqual([['c-old', 'token:c-old'], ['c-mid']]);

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { evaluate, findCandidates, resourcesOfRule } from '../../../src/engine/index.js';
 import type { PlanBody, State } from '../../../src/plan/types.js';
 import type { Policy, Rule } from '../../../src/policy/types.js';
-import type { Snapshot } from '../../../src/snapshot/types.js';
+import type { Snapshot, UserResourceRoles } from '../../../src/snapshot/types.js';
 import {
   NOW,
   aPolicy,
@@ -259,7 +259,7 @@ function excludedAccounts({ policy, snapshot }: World): Set<string> {
   for (const user of snapshot.users) {
     const email = user.email?.toLowerCase() ?? null;
     const domain = email?.split('@')[1] ?? null;
-    const roles = snapshot.userRoles[user.accountId] ?? [];
+    const roles = snapshot.userRoles.get(user.accountId) ?? [];
     const admin =
       snapshot.adminAccountIds.includes(user.accountId) ||
       user.platformRoles.some((r) => ADMIN_ROLES.has(r)) ||
@@ -322,7 +322,7 @@ describe('SPEC §3 safety properties over random organisations and policies', ()
               .filter((p) => p.id === resourceId && p.lastActive !== null)
               .map((p) => Date.parse(p.lastActive!));
             const lastActive = stamps.length > 0 ? Math.max(...stamps) : null;
-            const token = snapshot.apiTokenLastUsed[user.accountId];
+            const token = snapshot.apiTokenLastUsed.get(user.accountId);
             const satisfied = rules.some((rule) => {
               if (!resourcesOfRule(rule, snapshot.resources).some((r) => r.id === resourceId))
                 return false;
@@ -398,28 +398,27 @@ describe('SPEC §3 safety properties over random organisations and policies', ()
         // No role read yet; API-token use as the org-wide listing gave it. A token read asked
         // for an account the world has no record of fails (unavailable): evaluate treats an
         // unavailable read and an absent one alike, as unread.
-        let snapshot: Snapshot = { ...full, userRoles: {}, apiTokenUnavailable: [] };
+        let snapshot: Snapshot = { ...full, userRoles: new Map(), apiTokenUnavailable: [] };
         let rounds = 0;
         for (; rounds < 5; rounds++) {
           const wanted = findCandidates(world.policy, snapshot, world.state, NOW);
-          const roles = wanted.roleReads.filter((id) => !Object.hasOwn(snapshot.userRoles, id));
+          const roles = wanted.roleReads.filter((id) => !snapshot.userRoles.has(id));
           const tokens = wanted.apiTokenReads.filter(
             (id) =>
-              !Object.hasOwn(snapshot.apiTokenLastUsed, id) &&
-              !snapshot.apiTokenUnavailable!.includes(id),
+              !snapshot.apiTokenLastUsed.has(id) && !snapshot.apiTokenUnavailable!.includes(id),
           );
           if (roles.length === 0 && tokens.length === 0) break;
-          const known = tokens.filter((id) => Object.hasOwn(full.apiTokenLastUsed, id));
+          const known = tokens.filter((id) => full.apiTokenLastUsed.has(id));
           snapshot = {
             ...snapshot,
-            userRoles: {
+            userRoles: new Map([
               ...snapshot.userRoles,
-              ...Object.fromEntries(roles.map((id) => [id, full.userRoles[id]])),
-            },
-            apiTokenLastUsed: {
+              ...roles.map((id): [string, UserResourceRoles[]] => [id, full.userRoles.get(id)!]),
+            ]),
+            apiTokenLastUsed: new Map([
               ...snapshot.apiTokenLastUsed,
-              ...Object.fromEntries(known.map((id) => [id, full.apiTokenLastUsed[id]])),
-            },
+              ...known.map((id): [string, string | null] => [id, full.apiTokenLastUsed.get(id)!]),
+            ]),
             apiTokenUnavailable: [
               ...snapshot.apiTokenUnavailable!,
               ...tokens.filter((id) => !known.includes(id)),
