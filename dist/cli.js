@@ -9749,9 +9749,9 @@ var require_directives = __commonJS({
         this.tags = Object.assign({}, _Directives.defaultTags, tags);
       }
       clone() {
-        const copy2 = new _Directives(this.yaml, this.tags);
-        copy2.docStart = this.docStart;
-        return copy2;
+        const copy = new _Directives(this.yaml, this.tags);
+        copy.docStart = this.docStart;
+        return copy;
       }
       /**
        * During parsing, get a Directives instance for the current document and
@@ -10060,10 +10060,10 @@ var require_Node = __commonJS({
       }
       /** Create a copy of this node.  */
       clone() {
-        const copy2 = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (this.range)
-          copy2.range = this.range.slice();
-        return copy2;
+          copy.range = this.range.slice();
+        return copy;
       }
       /** A plain JavaScript representation of this node. */
       toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
@@ -10357,13 +10357,13 @@ var require_Collection = __commonJS({
        * @param schema - If defined, overwrites the original's schema
        */
       clone(schema) {
-        const copy2 = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (schema)
-          copy2.schema = schema;
-        copy2.items = copy2.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
+          copy.schema = schema;
+        copy.items = copy.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
         if (this.range)
-          copy2.range = this.range.slice();
-        return copy2;
+          copy.range = this.range.slice();
+        return copy;
       }
       /**
        * Adds a value to the collection. For `!!map` and `!!omap` the value must
@@ -12782,9 +12782,9 @@ var require_Schema = __commonJS({
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
       clone() {
-        const copy2 = Object.create(_Schema.prototype, Object.getOwnPropertyDescriptors(this));
-        copy2.tags = this.tags.slice();
-        return copy2;
+        const copy = Object.create(_Schema.prototype, Object.getOwnPropertyDescriptors(this));
+        copy.tags = this.tags.slice();
+        return copy;
       }
     };
     exports.Schema = Schema;
@@ -12927,21 +12927,21 @@ var require_Document = __commonJS({
        * Custom Node values that inherit from `Object` still refer to their original instances.
        */
       clone() {
-        const copy2 = Object.create(_Document.prototype, {
+        const copy = Object.create(_Document.prototype, {
           [identity.NODE_TYPE]: { value: identity.DOC }
         });
-        copy2.commentBefore = this.commentBefore;
-        copy2.comment = this.comment;
-        copy2.errors = this.errors.slice();
-        copy2.warnings = this.warnings.slice();
-        copy2.options = Object.assign({}, this.options);
+        copy.commentBefore = this.commentBefore;
+        copy.comment = this.comment;
+        copy.errors = this.errors.slice();
+        copy.warnings = this.warnings.slice();
+        copy.options = Object.assign({}, this.options);
         if (this.directives)
-          copy2.directives = this.directives.clone();
-        copy2.schema = this.schema.clone();
-        copy2.contents = identity.isNode(this.contents) ? this.contents.clone(copy2.schema) : this.contents;
+          copy.directives = this.directives.clone();
+        copy.schema = this.schema.clone();
+        copy.contents = identity.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
         if (this.range)
-          copy2.range = this.range.slice();
-        return copy2;
+          copy.range = this.range.slice();
+        return copy;
       }
       /** Adds a value to the document. */
       add(value) {
@@ -17127,24 +17127,24 @@ function checkTree(doc, position) {
   visit(doc.contents);
   if (problems.length > 0 || aliases.length === 0) return problems;
   const sizes = /* @__PURE__ */ new Map();
-  const sizeOf = (node, depth) => {
+  const sizeOf2 = (node, depth) => {
     if (depth > 1e3) return Infinity;
-    if ((0, import_yaml.isAlias)(node)) return sizeOf(node.resolve(doc), depth + 1);
+    if ((0, import_yaml.isAlias)(node)) return sizeOf2(node.resolve(doc), depth + 1);
     const known = sizes.get(node);
     if (known !== void 0) return known;
     let size = 1;
     if ((0, import_yaml.isMap)(node)) {
-      for (const pair of node.items) size += 1 + sizeOf(pair.value, depth + 1);
+      for (const pair of node.items) size += 1 + sizeOf2(pair.value, depth + 1);
     } else if ((0, import_yaml.isSeq)(node)) {
-      for (const item of node.items) size += sizeOf(item, depth + 1);
+      for (const item of node.items) size += sizeOf2(item, depth + 1);
     }
     sizes.set(node, size);
     return size;
   };
-  const total = sizeOf(doc.contents, 0);
+  const total = sizeOf2(doc.contents, 0);
   if (total - writtenValues > MAX_ALIAS_EXPANSION) {
     let largest = aliases[0];
-    for (const alias of aliases) if (sizeOf(alias, 0) > sizeOf(largest, 0)) largest = alias;
+    for (const alias of aliases) if (sizeOf2(alias, 0) > sizeOf2(largest, 0)) largest = alias;
     at2(
       largest,
       `aliases expand this file by more than ${MAX_ALIAS_EXPANSION} values (a "billion laughs" pattern) \u2014 use anchors (&name) and aliases (*name) only for small repeated values`
@@ -17965,7 +17965,7 @@ function fastCanonicalJson(value) {
     return void 0;
   }
   try {
-    return JSON.stringify(sortedCopy(value));
+    return JSON.stringify(inJcsOrder(value));
   } catch {
     return GIVE_UP;
   }
@@ -17976,7 +17976,7 @@ function isWellFormed(text2) {
 function hasNoJsonForm(value) {
   return value === void 0 || typeof value === "function" || typeof value === "symbol";
 }
-function sortedCopy(value) {
+function inJcsOrder(value) {
   switch (typeof value) {
     case "string":
       if (!isWellFormed(value)) throw new NotFastPath();
@@ -17994,40 +17994,51 @@ function sortedCopy(value) {
   }
   if (typeof value.toJSON === "function") throw new NotFastPath();
   if (Array.isArray(value)) {
-    const copy3 = new Array(value.length);
+    let copy2 = null;
     for (let i = 0; i < value.length; i++) {
       const element = value[i];
-      copy3[i] = hasNoJsonForm(element) ? null : sortedCopy(element);
+      const ordered = hasNoJsonForm(element) ? element : inJcsOrder(element);
+      if (copy2 === null && ordered !== element) copy2 = value.slice(0, i);
+      if (copy2 !== null) copy2.push(ordered);
     }
-    return copy3;
+    return copy2 ?? value;
   }
   if (value instanceof Number || value instanceof String || value instanceof Boolean) {
     throw new NotFastPath();
   }
   const record = value;
   const keys = Object.keys(record);
-  for (const key of keys) {
+  let asIs = true;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
     const first = key.charCodeAt(0);
     if (first >= 48 && first <= 57 && DIGITS_ONLY.test(key)) throw new NotFastPath();
     if (!isWellFormed(key)) throw new NotFastPath();
+    if (k > 0 && !(keys[k - 1] < key)) asIs = false;
   }
-  keys.sort();
-  const copy2 = {};
-  for (const key of keys) {
-    const member = record[key];
-    if (hasNoJsonForm(member)) continue;
-    if (key === "__proto__") {
-      Object.defineProperty(copy2, key, {
-        value: sortedCopy(member),
+  const members = new Array(keys.length);
+  for (let k = 0; k < keys.length; k++) {
+    const member = record[keys[k]];
+    members[k] = hasNoJsonForm(member) ? member : inJcsOrder(member);
+    if (members[k] !== member) asIs = false;
+  }
+  if (asIs) return value;
+  const order = keys.map((_, k) => k).sort((a, b) => keys[a] < keys[b] ? -1 : 1);
+  const copy = {};
+  for (const k of order) {
+    if (hasNoJsonForm(members[k])) continue;
+    if (keys[k] === "__proto__") {
+      Object.defineProperty(copy, keys[k], {
+        value: members[k],
         enumerable: true,
         writable: true,
         configurable: true
       });
     } else {
-      copy2[key] = sortedCopy(member);
+      copy[keys[k]] = members[k];
     }
   }
-  return copy2;
+  return copy;
 }
 function sha256Hex(text2) {
   return createHash2("sha256").update(text2, "utf8").digest("hex");
@@ -18036,22 +18047,52 @@ function canonicalMembers(value) {
   const members = /* @__PURE__ */ new Map();
   for (const [key, member] of Object.entries(value)) {
     if (member === void 0) continue;
-    members.set(
-      key,
-      Array.isArray(member) ? ["[", member.map((element) => canonicalJson(element ?? null)).join(","), "]"] : [canonicalJson(member)]
-    );
+    if (!Array.isArray(member) || member.length <= ELEMENTS_PER_PIECE) {
+      members.set(key, [canonicalJson(member)]);
+      continue;
+    }
+    const pieces = ["["];
+    for (let from = 0; from < member.length; from += ELEMENTS_PER_PIECE) {
+      const slice = canonicalJson(member.slice(from, from + ELEMENTS_PER_PIECE));
+      pieces.push(from > 0 ? "," : "", slice.slice(1, -1));
+    }
+    pieces.push("]");
+    members.set(key, pieces);
   }
   return members;
 }
-function sha256OfCanonicalMembers(members) {
+function sha256WithOneMemberMore(members, extra) {
+  if (extra && members.has(extra.key))
+    throw new Error(`canonical JSON: ${extra.key} is already a member`);
+  const keys = [...members.keys()].sort(compareCodeUnits);
   const hash2 = createHash2("sha256");
   hash2.update("{");
-  [...members.keys()].sort(compareCodeUnits).forEach((key, i) => {
-    hash2.update(`${i > 0 ? "," : ""}${canonicalJson(key)}:`);
-    for (const piece of members.get(key)) hash2.update(piece, "utf8");
-  });
-  hash2.update("}");
-  return hash2.digest("hex");
+  let written = 0;
+  const member = (target, key, pieces) => {
+    target.update(`${written > 0 ? "," : ""}${canonicalJson(key)}:`);
+    for (const piece of pieces) target.update(piece, "utf8");
+  };
+  let k = 0;
+  for (; k < keys.length && !(extra && compareCodeUnits(keys[k], extra.key) > 0); k++) {
+    member(hash2, keys[k], members.get(keys[k]));
+    written += 1;
+  }
+  if (!extra) return { without: hash2.update("}").digest("hex"), with: null };
+  const withExtra = hash2.copy();
+  const writtenBefore = written;
+  for (let rest = k; rest < keys.length; rest++) {
+    member(hash2, keys[rest], members.get(keys[rest]));
+    written += 1;
+  }
+  const without = hash2.update("}").digest("hex");
+  written = writtenBefore;
+  member(withExtra, extra.key, [canonicalJson(extra.value(without))]);
+  written += 1;
+  for (let rest = k; rest < keys.length; rest++) {
+    member(withExtra, keys[rest], members.get(keys[rest]));
+    written += 1;
+  }
+  return { without, with: withExtra.update("}").digest("hex") };
 }
 function compareCodeUnits(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -18111,7 +18152,7 @@ function writeValue(value, indent, out) {
   });
   out.push(indent, "}");
 }
-var GIVE_UP, NotFastPath, DIGITS_ONLY, LONE_SURROGATE;
+var GIVE_UP, NotFastPath, DIGITS_ONLY, ELEMENTS_PER_PIECE, LONE_SURROGATE;
 var init_canonical = __esm({
   "src/plan/canonical.ts"() {
     "use strict";
@@ -18120,6 +18161,7 @@ var init_canonical = __esm({
     NotFastPath = class extends Error {
     };
     DIGITS_ONLY = /^\d+$/;
+    ELEMENTS_PER_PIECE = 512;
     LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
   }
 });
@@ -18584,9 +18626,9 @@ function mergeMissingFields(errors) {
     const field = String(error.params.missingProperty);
     const previous = missingAt.get(error.instancePath);
     if (previous === void 0) {
-      const copy2 = { ...error, params: { missingProperty: field } };
-      missingAt.set(error.instancePath, copy2);
-      merged.push(copy2);
+      const copy = { ...error, params: { missingProperty: field } };
+      missingAt.set(error.instancePath, copy);
+      merged.push(copy);
     } else {
       const params = previous.params;
       params.missingProperty += `", "${field}`;
@@ -18681,10 +18723,10 @@ function computePlanDigest(plan) {
 }
 function finalizePlan(body) {
   const { planId: _planId, digest: _digest, ...clean2 } = body;
-  const members = canonicalMembers(clean2);
-  const planId = `${utcDay(clean2.createdAt)}-${sha256OfCanonicalMembers(members).slice(0, 8)}`;
-  members.set("planId", [canonicalJson(planId)]);
-  return { ...clean2, planId, digest: sha256OfCanonicalMembers(members) };
+  const day2 = utcDay(clean2.createdAt);
+  const idOf = (bodyHash) => `${day2}-${bodyHash.slice(0, 8)}`;
+  const hashes = sha256WithOneMemberMore(canonicalMembers(clean2), { key: "planId", value: idOf });
+  return { ...clean2, planId: idOf(hashes.without), digest: hashes.with };
 }
 function verifyPlanDigest(plan) {
   return computePlanDigest(plan) === plan.digest;
@@ -18740,9 +18782,154 @@ var init_plan_file = __esm({
   }
 });
 
+// src/plan/licensed-since.ts
+function find(sorted, accountId) {
+  const { accountIds } = sorted;
+  let low = 0;
+  let high = accountIds.length - 1;
+  while (low <= high) {
+    const middle = low + high >>> 1;
+    const id = accountIds[middle];
+    if (id === accountId) return sorted.starts[middle];
+    if (id < accountId) low = middle + 1;
+    else high = middle - 1;
+  }
+  return void 0;
+}
+function sizeOf(licences) {
+  return licences instanceof Map ? licences.size : licences.accountIds.length;
+}
+function* entriesOf(licences) {
+  if (licences instanceof Map) {
+    yield* licences;
+    return;
+  }
+  for (let i = 0; i < licences.accountIds.length; i++) {
+    yield [licences.accountIds[i], licences.starts[i]];
+  }
+}
+var LicensedSince;
+var init_licensed_since = __esm({
+  "src/plan/licensed-since.ts"() {
+    "use strict";
+    init_types3();
+    LicensedSince = class _LicensedSince {
+      byResource = /* @__PURE__ */ new Map();
+      count = 0;
+      /** Licences recorded. */
+      get size() {
+        return this.count;
+      }
+      get(accountId, resourceId) {
+        const licences = this.byResource.get(resourceId);
+        if (licences === void 0) return void 0;
+        return licences instanceof Map ? licences.get(accountId) : find(licences, accountId);
+      }
+      set(accountId, resourceId, start) {
+        const accounts = this.changeable(resourceId);
+        const before = accounts.size;
+        accounts.set(accountId, start);
+        this.count += accounts.size - before;
+      }
+      delete(accountId, resourceId) {
+        if (!this.byResource.has(resourceId)) return false;
+        const accounts = this.changeable(resourceId);
+        if (!accounts.delete(accountId)) return false;
+        this.count -= 1;
+        if (accounts.size === 0) this.byResource.delete(resourceId);
+        return true;
+      }
+      /**
+       * Every licence of `resourceId`, replacing any recorded: `accountIds` sorted by UTF-16 code
+       * units without repeats, `starts` aligned with them. Both are kept as they are, not copied.
+       */
+      setResource(resourceId, accountIds, starts) {
+        if (starts.length !== accountIds.length) {
+          throw new Error("licensedSince: one start per account");
+        }
+        for (let i = 1; i < accountIds.length; i++) {
+          if (!(accountIds[i - 1] < accountIds[i])) {
+            throw new Error("licensedSince: account ids must be sorted and distinct");
+          }
+        }
+        this.drop(resourceId);
+        if (accountIds.length === 0) return;
+        this.byResource.set(resourceId, { accountIds, starts });
+        this.count += accountIds.length;
+      }
+      /** The resources with at least one licence recorded. */
+      resourceIds() {
+        return [...this.byResource.keys()];
+      }
+      /** Every licence of `resourceId` from `other`, replacing any recorded here. */
+      copyResource(other, resourceId) {
+        this.drop(resourceId);
+        const theirs = other.byResource.get(resourceId);
+        if (theirs === void 0) return;
+        this.byResource.set(resourceId, theirs instanceof Map ? new Map(theirs) : theirs);
+        this.count += sizeOf(theirs);
+      }
+      /** A copy that changes independently (the entries, never changed, are shared). */
+      copy() {
+        const copy = new _LicensedSince();
+        for (const resourceId of this.byResource.keys()) copy.copyResource(this, resourceId);
+        return copy;
+      }
+      /**
+       * The state file's form, keyed `${accountId} ${resourceId}`, in the order of the keys whatever
+       * the order the licences were recorded in (the file's writer sorts them anyway).
+       */
+      toRecord() {
+        const keyed = [];
+        for (const [resourceId, licences] of this.byResource) {
+          for (const [accountId, start] of entriesOf(licences)) {
+            keyed.push([licenceKey(accountId, resourceId), start]);
+          }
+        }
+        keyed.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+        const record = {};
+        for (const [key, start] of keyed) record[key] = start;
+        return record;
+      }
+      /** `JSON.stringify` of a state writes the file's form. */
+      toJSON() {
+        return this.toRecord();
+      }
+      /** From the state file's form; every key holds exactly one space (the state schema checks). */
+      static fromRecord(record) {
+        const licensedSince = new _LicensedSince();
+        for (const key of Object.keys(record)) {
+          const space = key.indexOf(" ");
+          if (space <= 0 || space === key.length - 1 || key.includes(" ", space + 1)) {
+            throw new Error(
+              `licensedSince key ${JSON.stringify(key)} is not "<accountId> <resourceId>"`
+            );
+          }
+          licensedSince.set(key.slice(0, space), key.slice(space + 1), record[key]);
+        }
+        return licensedSince;
+      }
+      /** The licences of `resourceId` as a map that may change (a sorted list becomes one). */
+      changeable(resourceId) {
+        const licences = this.byResource.get(resourceId);
+        if (licences instanceof Map) return licences;
+        const accounts = new Map(licences ? entriesOf(licences) : []);
+        this.byResource.set(resourceId, accounts);
+        return accounts;
+      }
+      drop(resourceId) {
+        const licences = this.byResource.get(resourceId);
+        if (licences === void 0) return;
+        this.count -= sizeOf(licences);
+        this.byResource.delete(resourceId);
+      }
+    };
+  }
+});
+
 // src/plan/state.ts
 function emptyState() {
-  return { schemaVersion: 1, orgId: null, licensedSince: {}, lastApplied: null };
+  return { schemaVersion: 1, orgId: null, licensedSince: new LicensedSince(), lastApplied: null };
 }
 function parseState(text2, source) {
   const value = parseJsonText(text2, source, "state file");
@@ -18757,10 +18944,12 @@ function parseState(text2, source) {
   }
   validateState ??= compileSchema(stateJsonSchema);
   assertValid(validateState, value, source, "state file");
-  return value;
+  const file = value;
+  return { ...file, licensedSince: LicensedSince.fromRecord(file.licensedSince) };
 }
 function serializeState(state) {
-  return stableJson(state);
+  const file = { ...state, licensedSince: state.licensedSince.toRecord() };
+  return stableJson(file);
 }
 var stateJsonSchema, validateState;
 var init_state = __esm({
@@ -18770,6 +18959,7 @@ var init_state = __esm({
     init_canonical();
     init_json_schema();
     init_plan_schema();
+    init_licensed_since();
     init_types3();
     init_validate2();
     stateJsonSchema = {
@@ -18925,6 +19115,25 @@ var init_types4 = __esm({
     ];
     PRODUCT_ADMIN_ROLE = "atlassian/admin";
     SERVICE_ACCOUNT_EMAIL_DOMAIN = "serviceaccount.atlassian.com";
+  }
+});
+
+// src/snapshot/product-access.ts
+function productAccessOf(entries) {
+  const access = [];
+  for (const entry of entries) access.push(entry.id, entry.key, entry.lastActive);
+  return access;
+}
+function activityEntries(access) {
+  const entries = [];
+  for (let k = 0; k + 2 < access.length; k += 3) {
+    entries.push({ id: access[k], key: access[k + 1], lastActive: access[k + 2] });
+  }
+  return entries;
+}
+var init_product_access = __esm({
+  "src/snapshot/product-access.ts"() {
+    "use strict";
   }
 });
 
@@ -19395,8 +19604,8 @@ async function readWith(client, policy, fetchedAt, controller, onProgress) {
     users: snapshotUsers,
     adminAccountIds: [...adminIds].sort(),
     serviceAccountIds: [...serviceAccountIds].sort(),
-    userRoles: {},
-    apiTokenLastUsed: {},
+    userRoles: /* @__PURE__ */ new Map(),
+    apiTokenLastUsed: /* @__PURE__ */ new Map(),
     warnings
   };
 }
@@ -19542,9 +19751,9 @@ async function readCurrentSeats(client, resourceId, accountIds, options = {}) {
 }
 async function addCandidateReads(client, snapshot, request, options = {}) {
   const unavailable = new Set(snapshot.apiTokenUnavailable ?? []);
-  const roleIds = request.roleReads.filter((id) => !Object.hasOwn(snapshot.userRoles, id));
+  const roleIds = request.roleReads.filter((id) => !snapshot.userRoles.has(id));
   const tokenIds = request.apiTokenReads.filter(
-    (id) => !Object.hasOwn(snapshot.apiTokenLastUsed, id) && !unavailable.has(id)
+    (id) => !snapshot.apiTokenLastUsed.has(id) && !unavailable.has(id)
   );
   if (roleIds.length === 0 && tokenIds.length === 0) return { snapshot, reads: 0 };
   const [roles, tokens] = await Promise.all([
@@ -19557,8 +19766,11 @@ async function addCandidateReads(client, snapshot, request, options = {}) {
   return {
     snapshot: {
       ...snapshot,
-      userRoles: { ...snapshot.userRoles, ...roles },
-      apiTokenLastUsed: { ...snapshot.apiTokenLastUsed, ...tokens?.lastUsed },
+      userRoles: new Map([...snapshot.userRoles, ...Object.entries(roles)]),
+      apiTokenLastUsed: new Map([
+        ...snapshot.apiTokenLastUsed,
+        ...Object.entries(tokens?.lastUsed ?? {})
+      ]),
       ...tokens || snapshot.apiTokenUnavailable ? { apiTokenUnavailable: [...unavailable, ...tokens?.unavailable ?? []].sort() } : {},
       warnings
     },
@@ -19571,6 +19783,7 @@ var init_snapshot_reader = __esm({
     "use strict";
     init_governed();
     init_types4();
+    init_product_access();
     init_concurrency();
     init_errors2();
     init_ids();
@@ -19661,7 +19874,9 @@ var init_snapshot_reader = __esm({
           addedToOrg: this.addedToOrg,
           platformRoles: [...this.platformRoles].sort(),
           groupIds: [...this.groupIds].sort(),
-          productAccess: [...this.productAccess.values()].sort((a, b) => compare(a.id, b.id)),
+          productAccess: productAccessOf(
+            [...this.productAccess.values()].sort((a, b) => compare(a.id, b.id))
+          ),
           licensedOn: [...this.licensedOn].sort()
         };
       }
@@ -20254,7 +20469,7 @@ function buildContext(policy, snapshot, state, now) {
     state,
     nowMs,
     lagMs: policy.limits.activityLagHours * HOUR_MS,
-    firstRun: state === null || isEmptyRecord(state.licensedSince),
+    firstRun: state === null || state.licensedSince.size === 0,
     resourcesById,
     governed,
     rulesByResource,
@@ -20266,10 +20481,6 @@ function buildContext(policy, snapshot, state, now) {
     exclusions: exclusions2,
     inScope
   };
-}
-function isEmptyRecord(record) {
-  for (const key in record) if (Object.hasOwn(record, key)) return false;
-  return true;
 }
 var init_context = __esm({
   "src/engine/context.ts"() {
@@ -20396,18 +20607,17 @@ function analyseAccess(ctx, user, resource, roles) {
   const idp = grantingGroups.filter(isIdpSynced);
   const locked = grantingGroups.filter((g) => !isIdpSynced(g) && !g.modifiable);
   const operations = grantingGroups.map((g) => {
-    const op = {
-      type: "remove-group-membership",
+    const blockedBy = isIdpSynced(g) ? "idp-synced" : !g.modifiable ? "not-modifiable" : null;
+    return {
+      ...blockedBy ? { blockedBy } : {},
       directoryId: g.directoryId,
       groupId: bareGroupId2(g.id),
-      groupName: g.name
+      groupName: g.name,
+      type: "remove-group-membership"
     };
-    if (isIdpSynced(g)) op.blockedBy = "idp-synced";
-    else if (!g.modifiable) op.blockedBy = "not-modifiable";
-    return op;
   });
   for (const role of directRoles) {
-    operations.push({ type: "revoke-role", role, resourceId: resource.id });
+    operations.push({ resourceId: resource.id, role, type: "revoke-role" });
   }
   for (const g of idp) {
     notes.push(`group "${g.name}" is synced from the identity provider: remove the user there`);
@@ -20512,7 +20722,7 @@ var init_access_path = __esm({
 // src/engine/activity.ts
 function scanActivity(holders, resource) {
   const latestMs = new Float64Array(holders.length);
-  const latestEntry = new Array(holders.length);
+  const latestText = new Array(holders.length);
   const id = resource.id;
   let covered = 0;
   for (let i = 0; i < holders.length; i++) {
@@ -20520,28 +20730,27 @@ function scanActivity(holders, resource) {
     let found = false;
     let latest2 = NaN;
     let best;
-    for (let e = 0; e < entries.length; e++) {
-      const entry = entries[e];
-      if (entry.id !== id) continue;
+    for (let e = 0; e + 2 < entries.length; e += 3) {
+      if (entries[e] !== id) continue;
       found = true;
-      const ms = parseInstant(entry.lastActive);
+      const text2 = entries[e + 2];
+      const ms = parseInstant(text2);
       if (ms !== null && !(ms <= latest2)) {
         latest2 = ms;
-        best = entry;
+        best = text2;
       }
     }
     if (found) covered += 1;
     latestMs[i] = found ? latest2 : NO_ENTRY;
-    latestEntry[i] = best;
+    latestText[i] = best;
   }
-  return { latestMs, latestEntry, covered };
+  return { latestMs, latestText, covered };
 }
-function seatFacts(ctx, user, resource, latestMs, latestEntry) {
+function seatFacts(ctx, user, resource, latestMs, latestText) {
   const activity = latestMs === NO_ENTRY ? "none" : Number.isNaN(latestMs) ? "untimed" : "timed";
-  const lastActive = activity === "timed" ? latestEntry.lastActive : null;
+  const lastActive = activity === "timed" ? latestText : null;
   const lastActiveMs = activity === "timed" ? latestMs : null;
-  const states = ctx.state?.licensedSince;
-  const recorded = states ? states[licenceKey(user.accountId, resource.id)] : void 0;
+  const recorded = ctx.state?.licensedSince.get(user.accountId, resource.id);
   let licensedSince;
   let sinceUncertain;
   if (recorded) {
@@ -20608,7 +20817,6 @@ var LICENCE_START_UNKNOWN, NO_NOTES, START_UNKNOWN_NOTES, NO_ENTRY, NOT_CONSIDER
 var init_activity = __esm({
   "src/engine/activity.ts"() {
     "use strict";
-    init_types3();
     init_time();
     LICENCE_START_UNKNOWN = "licence start unknown (first run)";
     NO_NOTES = Object.freeze([]);
@@ -20730,7 +20938,7 @@ function decide(ctx, access) {
       const user = holders[index];
       const latest2 = scan.latestMs[index];
       if (latest2 > quietAfter) continue;
-      const facts = seatFacts(ctx, user, resource, latest2, scan.latestEntry[index]);
+      const facts = seatFacts(ctx, user, resource, latest2, scan.latestText[index]);
       if (keptFacts) keptFacts[index] = facts;
       let matches = null;
       let unknown = null;
@@ -20791,7 +20999,7 @@ function decide(ctx, access) {
           user,
           resource,
           otherScan.latestMs[index],
-          otherScan.latestEntry[index]
+          otherScan.latestText[index]
         );
         const rules2 = refs.filter(
           (ref) => ref.rule.keepAtMost === void 0 && ctx.inScope(ref, user) && judge(ctx, ref.rule, facts).kind === "eligible"
@@ -20966,14 +21174,14 @@ function quietAfterMs(ctx, refs) {
 }
 function upcomingAt(ctx, ref, user, eligibleAtMs) {
   if (!ref.rule.countApiTokenUse || user.claimStatus !== "managed") return eligibleAtMs;
-  const lastUsedMs = parseInstant(ctx.snapshot.apiTokenLastUsed[user.accountId]);
+  const lastUsedMs = parseInstant(ctx.snapshot.apiTokenLastUsed.get(user.accountId));
   return lastUsedMs === null ? eligibleAtMs : Math.max(eligibleAtMs, lastUsedMs + thresholdMs(ctx, ref.rule));
 }
 function activityDataMissing(ctx, resource, holders, covered) {
   const unmatched = /* @__PURE__ */ new Map();
   for (const user of holders) {
     const seen = /* @__PURE__ */ new Set();
-    for (const entry of user.productAccess) {
+    for (const entry of activityEntries(user.productAccess)) {
       if (ctx.rulesByResource.has(entry.id)) continue;
       const mapKey = `${entry.id}
 ${entry.key ?? ""}`;
@@ -21080,7 +21288,7 @@ function suspensionDraft(ctx, work, directoryId, suspendSeats, reasonSuffix) {
     reasonSuffix,
     baseStatus: status,
     status,
-    operations: [{ type: "suspend", directoryId }],
+    operations: [{ directoryId, type: "suspend" }],
     notes,
     collateralNotes: [],
     access: null,
@@ -21182,6 +21390,7 @@ var init_decide = __esm({
     "use strict";
     init_types3();
     init_types4();
+    init_product_access();
     init_access_path();
     init_activity();
     init_context();
@@ -21216,33 +21425,31 @@ function sortListed(items, extra = () => "", last = () => "") {
 }
 function toAction(ctx, draft) {
   const { user, resource, facts, judgement } = draft;
-  const action = {
-    id: actionId(draft.kind, user.accountId, resource.id),
-    ruleIds: draft.rules.map((r) => r.rule.id),
-    kind: draft.kind,
+  const removes = draft.removes?.map((resourceId) => {
+    const held = ctx.resourcesById.get(resourceId);
+    return held ? { product: held.product, resourceId, site: held.site } : { product: resourceId.split(":")[2] ?? "", resourceId, site: resourceId };
+  });
+  return {
     accountId: user.accountId,
-    email: user.email,
-    name: user.name,
-    product: resource.product,
-    site: resource.site,
-    resourceId: resource.id,
     directoryId: draft.directoryId,
+    email: user.email,
+    groups: groupNamesOf(ctx, user),
+    id: actionId(draft.kind, user.accountId, resource.id),
+    inactiveDays: judgement.inactiveDays,
+    kind: draft.kind,
     lastActive: facts.lastActive,
     licensedSince: facts.licensedSince,
-    inactiveDays: judgement.inactiveDays,
-    reason: `${reasonOf(ctx, judgement)}${draft.reasonSuffix}`,
-    status: draft.status,
-    operations: draft.operations,
+    name: user.name,
     notes: [.../* @__PURE__ */ new Set([...draft.notes, ...draft.collateralNotes])],
-    groups: groupNamesOf(ctx, user)
+    operations: draft.operations,
+    product: resource.product,
+    reason: `${reasonOf(ctx, judgement)}${draft.reasonSuffix}`,
+    ...removes ? { removes } : {},
+    resourceId: resource.id,
+    ruleIds: draft.rules.map((r) => r.rule.id),
+    site: resource.site,
+    status: draft.status
   };
-  if (draft.removes) {
-    action.removes = draft.removes.map((resourceId) => {
-      const held = ctx.resourcesById.get(resourceId);
-      return held ? { product: held.product, site: held.site, resourceId } : { product: resourceId.split(":")[2] ?? "", site: resourceId, resourceId };
-    });
-  }
-  return action;
 }
 function money(value) {
   return roundTo(value, 2);
@@ -21313,13 +21520,13 @@ function buildPlanBody(ctx, decision, inputs) {
     decision.protectedSeats.map(({ user, resource, rules: rules2, hit }) => ({
       accountId: user.accountId,
       email: user.email,
+      exclusion: hit.kind,
       name: user.name,
       product: resource.product,
-      site: resource.site,
+      reason: hit.reason,
       resourceId: resource.id,
       ruleIds: rules2.map((r) => r.rule.id),
-      reason: hit.reason,
-      exclusion: hit.kind
+      site: resource.site
     }))
   );
   const activityUnknown = sortListed(
@@ -21328,22 +21535,22 @@ function buildPlanBody(ctx, decision, inputs) {
       email: user.email,
       name: user.name,
       product: resource.product,
-      site: resource.site,
+      reason: reason2,
       resourceId: resource.id,
-      reason: reason2
+      site: resource.site
     }))
   );
   const upcoming = sortListed(
     decision.upcomingSeats.map(({ user, resource, ref, eligibleAtMs, lastActive }) => ({
       accountId: user.accountId,
+      eligibleAt: isoInstant(eligibleAtMs),
       email: user.email,
+      lastActive,
       name: user.name,
       product: resource.product,
-      site: resource.site,
       resourceId: resource.id,
       ruleId: ref.rule.id,
-      eligibleAt: isoInstant(eligibleAtMs),
-      lastActive
+      site: resource.site
     })),
     () => "",
     (u) => u.ruleId
@@ -21446,26 +21653,23 @@ var init_plan_body = __esm({
 });
 
 // src/engine/state.ts
-function copy(entry) {
-  return entry;
-}
 function nextState(ctx) {
-  const previous = ctx.state?.licensedSince ?? {};
-  const licensedSince = /* @__PURE__ */ Object.create(null);
-  const readSuffixes = [...ctx.readResourceIds].map((id) => ` ${id}`);
-  const kept = ctx.state ? Object.keys(previous).filter((key) => !readSuffixes.some((suffix) => key.endsWith(suffix))) : [];
-  for (const key of kept.sort(compareText)) licensedSince[key] = copy(previous[key]);
+  const previous = ctx.state?.licensedSince ?? null;
+  const licensedSince = new LicensedSince();
+  for (const resourceId of previous?.resourceIds() ?? []) {
+    if (!ctx.readResourceIds.has(resourceId)) licensedSince.copyResource(previous, resourceId);
+  }
   const { fetchedAt } = ctx.snapshot;
   const seenNow = { since: fetchedAt };
-  for (const resourceId of [...ctx.licensedByResource.keys()].sort(compareText)) {
-    for (const user of ctx.licensedByResource.get(resourceId)) {
-      const key = licenceKey(user.accountId, resourceId);
-      const known = ctx.state ? previous[key] : void 0;
-      if (known) licensedSince[key] = copy(known);
-      else if (ctx.firstRun)
-        licensedSince[key] = { since: user.addedToOrg ?? fetchedAt, estimated: true };
-      else licensedSince[key] = seenNow;
+  for (const [resourceId, holders] of ctx.licensedByResource) {
+    const accountIds = new Array(holders.length);
+    const starts = new Array(holders.length);
+    for (let i = 0; i < holders.length; i++) {
+      const user = holders[i];
+      accountIds[i] = user.accountId;
+      starts[i] = previous?.get(user.accountId, resourceId) ?? (ctx.firstRun ? { since: user.addedToOrg ?? fetchedAt, estimated: true } : seenNow);
     }
+    licensedSince.setResource(resourceId, accountIds, starts);
   }
   return {
     schemaVersion: STATE_SCHEMA_VERSION,
@@ -21477,20 +21681,19 @@ function nextState(ctx) {
 var init_state2 = __esm({
   "src/engine/state.ts"() {
     "use strict";
+    init_licensed_since();
     init_types3();
-    init_order();
   }
 });
 
 // src/engine/evaluate.ts
 function recordedRoles(snapshot, accountId) {
-  const roles = snapshot.userRoles[accountId];
-  return Array.isArray(roles) ? roles : void 0;
+  return snapshot.userRoles.get(accountId);
 }
 function recordedTokenUse(snapshot, accountId) {
-  if (!Object.hasOwn(snapshot.apiTokenLastUsed, accountId)) return void 0;
-  const value = snapshot.apiTokenLastUsed[accountId];
-  if (value === null || value === void 0) return null;
+  const value = snapshot.apiTokenLastUsed.get(accountId);
+  if (value === void 0) return void 0;
+  if (value === null) return null;
   return parseInstant(value) ?? void 0;
 }
 function findCandidates(policy, snapshot, state, now) {
@@ -21508,8 +21711,7 @@ function findCandidates(policy, snapshot, state, now) {
       apiTokenReads.add(user.accountId);
       if (unavailable.has(user.accountId)) return void 0;
       const recorded = recordedTokenUse(snapshot, user.accountId);
-      if (recorded !== void 0 || Object.hasOwn(snapshot.apiTokenLastUsed, user.accountId))
-        return recorded;
+      if (recorded !== void 0 || snapshot.apiTokenLastUsed.has(user.accountId)) return recorded;
       return null;
     }
   };
@@ -23744,11 +23946,14 @@ function freshFactsOf(snapshot) {
     governedResourceIds: new Set(snapshot.resources.filter((r) => r.governed).map((r) => r.id)),
     licensedSeats,
     lastActivity: (accountId, resourceId) => {
-      const product = byAccount.get(accountId)?.productAccess.find((p) => p.id === resourceId && p.lastActive !== null)?.lastActive;
-      const token = snapshot.apiTokenLastUsed[accountId] ?? void 0;
+      const user = byAccount.get(accountId);
+      const product = user ? activityEntries(user.productAccess).find(
+        (p) => p.id === resourceId && p.lastActive !== null
+      )?.lastActive : void 0;
+      const token = snapshot.apiTokenLastUsed.get(accountId) ?? void 0;
       return latest(product ?? void 0, token);
     },
-    apiTokenLastUsed: (accountId) => snapshot.apiTokenLastUsed[accountId] ?? void 0
+    apiTokenLastUsed: (accountId) => snapshot.apiTokenLastUsed.get(accountId) ?? void 0
   };
 }
 function latest(a, b) {
@@ -23840,6 +24045,7 @@ var init_intersect = __esm({
   "src/apply/intersect.ts"() {
     "use strict";
     init_types3();
+    init_product_access();
     init_operations2();
     sameSubject = (a, b) => a.accountId === b.accountId && a.resourceId === b.resourceId && a.kind === b.kind && a.directoryId === b.directoryId;
   }
@@ -24009,11 +24215,11 @@ function stateAfterApply(plan, freshState, decisions, entries) {
   const gone = new Set(
     entries.filter((e) => e.outcome === "applied" || e.outcome === "already-absent").map((e) => e.actionId)
   );
-  const licensedSince = { ...freshState.licensedSince };
+  const licensedSince = freshState.licensedSince.copy();
   for (const d of decisions) {
     if (!gone.has(d.action.id)) continue;
     for (const resourceId of resourcesOfAction(d.action)) {
-      delete licensedSince[licenceKey(d.action.accountId, resourceId)];
+      licensedSince.delete(d.action.accountId, resourceId);
     }
   }
   return {
@@ -24028,7 +24234,6 @@ var init_apply = __esm({
     "use strict";
     init_errors();
     init_plan_file();
-    init_types3();
     init_audit_rows();
     init_intersect();
     init_outcomes();
@@ -24797,11 +25002,11 @@ async function applyRestorePlan(options) {
   };
 }
 function stateAfterRestore(plan, state, restored, now) {
-  const licensedSince = { ...state.licensedSince };
+  const licensedSince = state.licensedSince.copy();
   const since = now.toISOString();
   for (const action of restored) {
     for (const resourceId of resourcesOfAction(action)) {
-      licensedSince[licenceKey(action.accountId, resourceId)] = { since };
+      licensedSince.set(action.accountId, resourceId, { since });
     }
   }
   return {
@@ -24824,7 +25029,6 @@ var init_apply2 = __esm({
     init_errors();
     init_plan_file();
     init_render_apply();
-    init_types3();
     init_load();
     init_types();
     init_executor2();
@@ -26397,8 +26601,8 @@ function surveySnapshot(survey, fetchedAt) {
     users: [],
     adminAccountIds: [],
     serviceAccountIds: [],
-    userRoles: {},
-    apiTokenLastUsed: {},
+    userRoles: /* @__PURE__ */ new Map(),
+    apiTokenLastUsed: /* @__PURE__ */ new Map(),
     warnings: []
   };
 }
