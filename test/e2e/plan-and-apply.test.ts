@@ -63,7 +63,7 @@ describe('schedule -> plan PR -> approved merge -> apply', () => {
 
     const state = JSON.parse(world.github.readFile('license-policy/state', 'state.json')!);
     expect(state.orgId).toBe(world.sandbox.orgId);
-    expect(state.licensedSince.size).toBeGreaterThan(0);
+    expect(Object.keys(state.licensedSince as object).length).toBeGreaterThan(0);
     expect(world.artifacts.byName('license-policy-snapshot')).toBeDefined();
     expect(run.summary).toContain('## License policy: plan');
     // Plan mode reads; it never writes to Atlassian.
