@@ -8,6 +8,7 @@
 import { PolicyError, type PolicyProblem } from '../errors.js';
 import type { Policy, SourceLocation } from '../policy/types.js';
 import type { Snapshot } from '../snapshot/types.js';
+import { isAscii } from './accounts.js';
 import { compareText, sortedUnique } from './order.js';
 import { didYouMean } from './suggestion.js';
 
@@ -69,11 +70,16 @@ export function checkPolicyAgainstOrg(policy: Policy, snapshot: Snapshot): Polic
   const foundEmails = new Set<string>();
   const foundIds = new Set<string>();
   if (wantedEmails.size + wantedIds.size > 0) {
-    for (const user of snapshot.users) {
-      if (wantedIds.has(user.accountId)) foundIds.add(user.accountId);
-      if (wantedEmails.size > 0 && user.email) {
-        const email = user.email.toLowerCase();
-        if (wantedEmails.has(email)) foundEmails.add(email);
+    // Lower-case (a new string) only an email as long as a wanted one: lower-casing ASCII keeps
+    // the length, and other text is always looked up.
+    const emailLengths = new Set([...wantedEmails].map((e) => e.length));
+    const { users } = snapshot;
+    for (let i = 0; i < users.length; i++) {
+      const { accountId, email } = users[i];
+      if (wantedIds.has(accountId)) foundIds.add(accountId);
+      if (email && (emailLengths.has(email.length) || !isAscii(email))) {
+        const folded = email.toLowerCase();
+        if (wantedEmails.has(folded)) foundEmails.add(folded);
       }
     }
   }

@@ -114,24 +114,36 @@ function inJcsOrder(value: unknown): unknown {
     throw new NotFastPath();
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  // Written as it is when its keys are in order and every member can be written as it is too
-  // (members with no JSON form are dropped by JSON.stringify just as the copy leaves them out).
-  let asIs = true;
-  for (let k = 0; k < keys.length; k++) {
-    const key = keys[k];
+  // for-in, not Object.keys: objects of one shape enumerate their keys from a cache, with no
+  // array per object (a plan holds hundreds of thousands of objects). Its own keys come in
+  // Object.keys order.
+  let previous: string | null = null;
+  let inOrder = true;
+  let seen = 0;
+  /** The members in JCS order, once one of them differs from the record's own. */
+  let ordered: unknown[] | null = null;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
     const first = key.charCodeAt(0);
     if (first >= 0x30 && first <= 0x39 && DIGITS_ONLY.test(key)) throw new NotFastPath();
     if (!isWellFormed(key)) throw new NotFastPath();
-    if (k > 0 && !(keys[k - 1] < key)) asIs = false;
+    if (previous !== null && !(previous < key)) inOrder = false;
+    previous = key;
+    const member = record[key];
+    // JSON.stringify drops a member with no JSON form just as the copy leaves it out.
+    const inner = hasNoJsonForm(member) ? member : inJcsOrder(member);
+    if (ordered === null && inner !== member) {
+      // Every member before this one is written as it is.
+      ordered = Object.keys(record)
+        .slice(0, seen)
+        .map((k) => record[k]);
+    }
+    ordered?.push(inner);
+    seen += 1;
   }
-  const members = new Array<unknown>(keys.length);
-  for (let k = 0; k < keys.length; k++) {
-    const member = record[keys[k]];
-    members[k] = hasNoJsonForm(member) ? member : inJcsOrder(member);
-    if (members[k] !== member) asIs = false;
-  }
-  if (asIs) return value;
+  if (inOrder && ordered === null) return value;
+  const keys = Object.keys(record);
+  const members = ordered ?? keys.map((k) => record[k]);
   const order = keys.map((_, k) => k).sort((a, b) => (keys[a] < keys[b] ? -1 : 1));
   const copy: Record<string, unknown> = {};
   for (const k of order) {

@@ -596,9 +596,17 @@ export async function readSnapshotNdjson(
   const decoder = new StringDecoder('utf8');
   let rest = '';
   for await (const chunk of input) {
-    const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
-    let start = 0;
-    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
+    let end = text.indexOf('\n');
+    if (end < 0) {
+      rest += text;
+      continue;
+    }
+    // Only the line that straddles two chunks is joined: joining whole chunks would copy
+    // every chunk once more.
+    take(rest + text.slice(0, end));
+    let start = end + 1;
+    for (end = text.indexOf('\n', start); end >= 0; end = text.indexOf('\n', start)) {
       take(text.slice(start, end));
       start = end + 1;
     }

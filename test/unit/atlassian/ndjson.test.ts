@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { InputError } from '../../../src/errors.js';
@@ -183,6 +183,24 @@ describe('snapshot NDJSON', () => {
       'warning',
     ]);
     await expect(readSnapshotNdjson(file)).resolves.toEqual(sample());
+  });
+
+  it('reads the same snapshot whatever the chunks the stream hands over (lines and characters split)', async () => {
+    const file = join(dir, 'chunks.ndjson');
+    const snapshot = { ...sample(), users: [...sample().users, ...[1, 2, 3].map(bulkUser)] };
+    await writeSnapshotNdjson(snapshot, file);
+    const bytes = await readFile(file);
+    // Byte chunks of 1, 2, 3, 5, 7 ... bytes: every line and the multi-byte "ë" split somewhere;
+    // then one chunk for the whole file, and chunks holding no newline at all.
+    for (const sizes of [[1], [2, 3, 5, 7, 11], [bytes.length], [4096]]) {
+      const chunks: Buffer[] = [];
+      for (let at = 0, i = 0; at < bytes.length; i++) {
+        const size = sizes[i % sizes.length];
+        chunks.push(bytes.subarray(at, at + size));
+        at += size;
+      }
+      await expect(readSnapshotNdjson(Readable.from(chunks))).resolves.toEqual(snapshot);
+    }
   });
 
   it('keeps the optional list of accounts whose API tokens could not be read', async () => {
