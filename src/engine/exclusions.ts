@@ -196,7 +196,7 @@ export class ExclusionMatcher {
       return;
     }
     this.lengths ??= lengthsOf(this.byEmail, this.byDomain);
-    this.mark(this.byAccountId.get(user.accountId));
+    if (this.byAccountId.size > 0) this.mark(this.byAccountId.get(user.accountId));
     const email = user.email;
     if (email !== null) {
       const ascii = isAscii(email);

@@ -76,7 +76,7 @@ export function checkPolicyAgainstOrg(policy: Policy, snapshot: Snapshot): Polic
     const { users } = snapshot;
     for (let i = 0; i < users.length; i++) {
       const { accountId, email } = users[i];
-      if (wantedIds.has(accountId)) foundIds.add(accountId);
+      if (wantedIds.size > 0 && wantedIds.has(accountId)) foundIds.add(accountId);
       if (email && (emailLengths.has(email.length) || !isAscii(email))) {
         const folded = email.toLowerCase();
         if (wantedEmails.has(folded)) foundEmails.add(folded);
