@@ -17997,9 +17997,9 @@ function inJcsOrder(value) {
     let copy2 = null;
     for (let i = 0; i < value.length; i++) {
       const element = value[i];
-      const ordered = hasNoJsonForm(element) ? element : inJcsOrder(element);
-      if (copy2 === null && ordered !== element) copy2 = value.slice(0, i);
-      if (copy2 !== null) copy2.push(ordered);
+      const ordered2 = hasNoJsonForm(element) ? element : inJcsOrder(element);
+      if (copy2 === null && ordered2 !== element) copy2 = value.slice(0, i);
+      if (copy2 !== null) copy2.push(ordered2);
     }
     return copy2 ?? value;
   }
@@ -18007,22 +18007,28 @@ function inJcsOrder(value) {
     throw new NotFastPath();
   }
   const record = value;
-  const keys = Object.keys(record);
-  let asIs = true;
-  for (let k = 0; k < keys.length; k++) {
-    const key = keys[k];
+  let previous = null;
+  let inOrder = true;
+  let seen = 0;
+  let ordered = null;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
     const first = key.charCodeAt(0);
     if (first >= 48 && first <= 57 && DIGITS_ONLY.test(key)) throw new NotFastPath();
     if (!isWellFormed(key)) throw new NotFastPath();
-    if (k > 0 && !(keys[k - 1] < key)) asIs = false;
+    if (previous !== null && !(previous < key)) inOrder = false;
+    previous = key;
+    const member = record[key];
+    const inner = hasNoJsonForm(member) ? member : inJcsOrder(member);
+    if (ordered === null && inner !== member) {
+      ordered = Object.keys(record).slice(0, seen).map((k) => record[k]);
+    }
+    ordered?.push(inner);
+    seen += 1;
   }
-  const members = new Array(keys.length);
-  for (let k = 0; k < keys.length; k++) {
-    const member = record[keys[k]];
-    members[k] = hasNoJsonForm(member) ? member : inJcsOrder(member);
-    if (members[k] !== member) asIs = false;
-  }
-  if (asIs) return value;
+  if (inOrder && ordered === null) return value;
+  const keys = Object.keys(record);
+  const members = ordered ?? keys.map((k) => record[k]);
   const order = keys.map((_, k) => k).sort((a, b) => keys[a] < keys[b] ? -1 : 1);
   const copy = {};
   for (const k of order) {
@@ -19886,6 +19892,49 @@ var init_snapshot_reader = __esm({
   }
 });
 
+// src/engine/accounts.ts
+function bareGroupId2(id) {
+  return id.startsWith(GROUP_ARI_PREFIX2) ? id.slice(GROUP_ARI_PREFIX2.length) : id;
+}
+function emailDomainOf(email) {
+  if (email === null) return null;
+  const at2 = email.lastIndexOf("@");
+  return at2 < 0 ? "" : email.slice(at2 + 1).toLowerCase();
+}
+function isActiveMember(user) {
+  return user.accountStatus === "active" && user.membershipStatus === "active";
+}
+function isAscii(text2) {
+  for (let i = 0; i < text2.length; i++) if (text2.charCodeAt(i) > 127) return false;
+  return true;
+}
+function endsWithFolded(text2, suffix) {
+  if (!isAscii(text2)) return text2.toLowerCase().endsWith(suffix);
+  const offset = text2.length - suffix.length;
+  if (offset < 0) return false;
+  for (let i = 0; i < suffix.length; i++) {
+    let c = text2.charCodeAt(offset + i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== suffix.charCodeAt(i)) return false;
+  }
+  return true;
+}
+function isServiceAccount(user, serviceAccountIds) {
+  return serviceAccountIds.has(user.accountId) || user.email !== null && endsWithFolded(user.email, SERVICE_SUFFIX);
+}
+function isPerson(user, serviceAccountIds) {
+  return user.accountType === "atlassian" && !isServiceAccount(user, serviceAccountIds);
+}
+var GROUP_ARI_PREFIX2, SERVICE_SUFFIX;
+var init_accounts = __esm({
+  "src/engine/accounts.ts"() {
+    "use strict";
+    init_types4();
+    GROUP_ARI_PREFIX2 = "ari:cloud:identity::group/";
+    SERVICE_SUFFIX = `@${SERVICE_ACCOUNT_EMAIL_DOMAIN}`;
+  }
+});
+
 // src/engine/order.ts
 function compareText(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -19993,11 +20042,14 @@ function checkPolicyAgainstOrg(policy, snapshot) {
   const foundEmails = /* @__PURE__ */ new Set();
   const foundIds = /* @__PURE__ */ new Set();
   if (wantedEmails.size + wantedIds.size > 0) {
-    for (const user of snapshot.users) {
-      if (wantedIds.has(user.accountId)) foundIds.add(user.accountId);
-      if (wantedEmails.size > 0 && user.email) {
-        const email = user.email.toLowerCase();
-        if (wantedEmails.has(email)) foundEmails.add(email);
+    const emailLengths = new Set([...wantedEmails].map((e) => e.length));
+    const { users } = snapshot;
+    for (let i = 0; i < users.length; i++) {
+      const { accountId, email } = users[i];
+      if (wantedIds.size > 0 && wantedIds.has(accountId)) foundIds.add(accountId);
+      if (email && (emailLengths.has(email.length) || !isAscii(email))) {
+        const folded = email.toLowerCase();
+        if (wantedEmails.has(folded)) foundEmails.add(folded);
       }
     }
   }
@@ -20051,52 +20103,10 @@ var init_org_check = __esm({
   "src/engine/org-check.ts"() {
     "use strict";
     init_errors();
+    init_accounts();
     init_order();
     init_suggestion();
     PROTECTS_NOBODY = "an exclusion that matches nobody protects nobody";
-  }
-});
-
-// src/engine/accounts.ts
-function bareGroupId2(id) {
-  return id.startsWith(GROUP_ARI_PREFIX2) ? id.slice(GROUP_ARI_PREFIX2.length) : id;
-}
-function emailDomainOf(email) {
-  if (email === null) return null;
-  const at2 = email.lastIndexOf("@");
-  return at2 < 0 ? "" : email.slice(at2 + 1).toLowerCase();
-}
-function isActiveMember(user) {
-  return user.accountStatus === "active" && user.membershipStatus === "active";
-}
-function isAscii(text2) {
-  for (let i = 0; i < text2.length; i++) if (text2.charCodeAt(i) > 127) return false;
-  return true;
-}
-function endsWithFolded(text2, suffix) {
-  if (!isAscii(text2)) return text2.toLowerCase().endsWith(suffix);
-  const offset = text2.length - suffix.length;
-  if (offset < 0) return false;
-  for (let i = 0; i < suffix.length; i++) {
-    let c = text2.charCodeAt(offset + i);
-    if (c >= 65 && c <= 90) c += 32;
-    if (c !== suffix.charCodeAt(i)) return false;
-  }
-  return true;
-}
-function isServiceAccount(user, serviceAccountIds) {
-  return serviceAccountIds.has(user.accountId) || user.email !== null && endsWithFolded(user.email, SERVICE_SUFFIX);
-}
-function isPerson(user, serviceAccountIds) {
-  return user.accountType === "atlassian" && !isServiceAccount(user, serviceAccountIds);
-}
-var GROUP_ARI_PREFIX2, SERVICE_SUFFIX;
-var init_accounts = __esm({
-  "src/engine/accounts.ts"() {
-    "use strict";
-    init_types4();
-    GROUP_ARI_PREFIX2 = "ari:cloud:identity::group/";
-    SERVICE_SUFFIX = `@${SERVICE_ACCOUNT_EMAIL_DOMAIN}`;
   }
 });
 
@@ -20260,7 +20270,7 @@ var init_exclusions = __esm({
           return;
         }
         this.lengths ??= lengthsOf(this.byEmail, this.byDomain);
-        this.mark(this.byAccountId.get(user.accountId));
+        if (this.byAccountId.size > 0) this.mark(this.byAccountId.get(user.accountId));
         const email = user.email;
         if (email !== null) {
           const ascii = isAscii(email);
@@ -20419,12 +20429,16 @@ function buildContext(policy, snapshot, state, now) {
     groupIdsByName,
     serviceAccountIds
   );
-  for (const user of snapshot.users) {
+  const { users: allUsers } = snapshot;
+  for (let u = 0; u < allUsers.length; u++) {
+    const user = allUsers[u];
     exclusions2.observe(user);
-    if (user.licensedOn.length === 0 || !isActiveMember(user)) continue;
+    const licensedOn = user.licensedOn;
+    if (licensedOn.length === 0 || !isActiveMember(user)) continue;
     const target = isPerson(user, serviceAccountIds) ? licensedByResource : nonPersonByResource;
-    const resourceIds = user.licensedOn.length > 1 ? new Set(user.licensedOn) : user.licensedOn;
-    for (const resourceId of resourceIds) {
+    for (let r = 0; r < licensedOn.length; r++) {
+      const resourceId = licensedOn[r];
+      if (r > 0 && licensedOn.indexOf(resourceId) < r) continue;
       if (!readResourceIds.has(resourceId)) continue;
       const users = target.get(resourceId);
       if (users) users.push(user);
