@@ -168,6 +168,11 @@ class ConcurrencyLimiter {
  * `X-RateLimit-Remaining` and `X-RateLimit-Reset`; we count down locally for requests in flight
  * (a response only knows about itself) and, when the estimate reaches the reserve, hold every new
  * request behind one shared pause until the reset time.
+ *
+ * When a window's budget is unknown — the first request, and the first after each reset — one
+ * request goes alone and the others wait for its answer: sent together, up to the concurrency
+ * limit of requests could overrun a small window before any answer told how much of it is left.
+ * A server that answers the first request without rate-limit headers is never probed again.
  */
 class RateLimitBudget {
   private remaining: number | null = null;
@@ -175,6 +180,10 @@ class RateLimitBudget {
   private pause: Promise<void> | null = null;
   /** Requests sent and not yet answered: the server may not have counted them yet. */
   private inFlight = 0;
+  /** Whether answers carry rate-limit headers; null until the first answer. */
+  private reported: boolean | null = null;
+  /** The request sent alone to learn an unknown window's budget, until it is answered. */
+  private probe: { answered: Promise<void>; settle: () => void } | null = null;
 
   constructor(
     private readonly clock: () => number,
@@ -184,10 +193,12 @@ class RateLimitBudget {
     private readonly onPause: () => void,
   ) {}
 
-  async acquire(signal?: AbortSignal): Promise<void> {
+  /** Waits until a request may be sent; true when it is the probe of an unknown window. */
+  async acquire(signal?: AbortSignal): Promise<boolean> {
     for (;;) {
-      if (this.pause) {
-        await (signal ? raceAbort(this.pause, signal) : this.pause);
+      const held = this.pause ?? this.probe?.answered;
+      if (held) {
+        await (signal ? raceAbort(held, signal) : held);
         continue;
       }
       signal?.throwIfAborted();
@@ -206,9 +217,16 @@ class RateLimitBudget {
         });
         continue;
       }
-      if (this.remaining !== null) this.remaining -= 1;
       this.inFlight += 1;
-      return;
+      if (this.remaining !== null) {
+        this.remaining -= 1;
+        return false;
+      }
+      if (this.reported === false) return false;
+      let settle = () => {};
+      const answered = new Promise<void>((resolve) => (settle = resolve));
+      this.probe = { answered, settle };
+      return true;
     }
   }
 
@@ -219,6 +237,8 @@ class RateLimitBudget {
    */
   observe(remaining: number | null, resetAt: number | null): void {
     if (remaining === null || resetAt === null) return;
+    this.reported = true;
+    this.endProbe();
     const estimate = remaining - Math.max(0, this.inFlight - 1);
     if (this.resetAt === null || resetAt > this.resetAt) {
       this.resetAt = resetAt;
@@ -229,14 +249,25 @@ class RateLimitBudget {
   }
 
   /** A request that passed `acquire` has finished (answered or not). */
-  release(): void {
+  release(probe: boolean): void {
     this.inFlight -= 1;
+    if (!probe) return;
+    // A probe answered without rate-limit headers: the first one says the server has none.
+    this.reported ??= false;
+    this.endProbe();
   }
 
   /** A 429 said when to come back: nobody goes before then. */
   blockUntil(at: number): void {
+    this.reported = true;
+    this.endProbe();
     if (this.resetAt === null || at > this.resetAt) this.resetAt = at;
     this.remaining = 0;
+  }
+
+  private endProbe(): void {
+    this.probe?.settle();
+    this.probe = null;
   }
 }
 
@@ -341,7 +372,12 @@ export class AtlassianHttp {
           this.stats.rateLimited += 1;
           rateLimitRetries += 1;
           const waitMs = this.serverDirectedWait(headers);
-          const allowed = waitMs !== null ? this.maxRateLimitRetries : this.maxRetries;
+          // A reset time our clock has already passed (the window has just turned, or the
+          // clocks disagree) cannot be waited for: back off instead, with the retries a
+          // rate limit gets all the same.
+          const saysWhen =
+            waitMs !== null || parseRateLimitReset(headers.get('x-ratelimit-reset')) !== null;
+          const allowed = saysWhen ? this.maxRateLimitRetries : this.maxRetries;
           if (rateLimitRetries > allowed) {
             throw fail({
               kind: 'http',
@@ -464,8 +500,9 @@ export class AtlassianHttp {
     const onCallerAbort = () => controller.abort(spec.signal?.reason);
     let timer: ReturnType<typeof setTimeout> | undefined;
     let counted = false;
+    let probe = false;
     try {
-      await this.budget.acquire(spec.signal);
+      probe = await this.budget.acquire(spec.signal);
       counted = true;
       spec.signal?.throwIfAborted();
       spec.signal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -505,7 +542,7 @@ export class AtlassianHttp {
       };
     } finally {
       if (timer) clearTimeout(timer);
-      if (counted) this.budget.release();
+      if (counted) this.budget.release(probe);
       spec.signal?.removeEventListener('abort', onCallerAbort);
       this.limiter.release();
     }

@@ -422,6 +422,86 @@ describe('the Atlassian transport', () => {
     expect(time.waits).toHaveLength(2);
   });
 
+  it('sends one request alone while a window’s budget is unknown, so a burst cannot overrun a small window', async () => {
+    const time = fakeTime();
+    const windowMs = 60_000;
+    const limit = 3;
+    let windowStart = time.now();
+    let used = 0;
+    let tooMany = 0;
+    let inFlight = 0;
+    /** How many requests were in flight when each answer left the server. */
+    const concurrentAtAnswer: number[] = [];
+    server = await startServer(async () => {
+      inFlight += 1;
+      if (time.now() >= windowStart + windowMs) {
+        windowStart += windowMs * Math.floor((time.now() - windowStart) / windowMs);
+        used = 0;
+      }
+      // Slow answers: every other request has been sent by the time the first one is answered.
+      await new Promise((r) => setTimeout(r, 20));
+      const headers = { 'X-RateLimit-Reset': new Date(windowStart + windowMs).toISOString() };
+      concurrentAtAnswer.push(inFlight);
+      inFlight -= 1;
+      if (used >= limit) {
+        tooMany += 1;
+        return { status: 429, headers: { ...headers, 'X-RateLimit-Remaining': '0' } };
+      }
+      used += 1;
+      return {
+        status: 200,
+        body: {},
+        headers: { ...headers, 'X-RateLimit-Remaining': String(limit - used) },
+      };
+    });
+    const http = new AtlassianHttp({
+      apiKey: API_KEY,
+      baseUrl: server.url,
+      clock: time.clock,
+      sleep: time.sleep,
+      concurrency: 16,
+      rateLimitReserve: 0,
+    });
+    await Promise.all(Array.from({ length: 10 }, () => http.request(getOrg)));
+    // 10 requests, 3 a window, 16 allowed in flight: without a probe all 10 would go at once
+    // and 7 would be refused. The first went alone; never more than a window's worth in flight.
+    expect(tooMany).toBe(0);
+    expect(server.requests).toHaveLength(10);
+    expect(concurrentAtAnswer[0]).toBe(1);
+    expect(Math.max(...concurrentAtAnswer)).toBeLessThanOrEqual(limit);
+    expect(time.waits.every((w) => w > 0 && w <= windowMs)).toBe(true);
+  });
+
+  it('does not hold requests back for a server that never sends rate-limit headers', async () => {
+    const { server, http } = await setup(
+      () => new Promise((resolve) => setTimeout(() => resolve({ status: 200, body: {} }), 20)),
+      { concurrency: 4 },
+    );
+    await Promise.all(Array.from({ length: 9 }, () => http.request(getOrg)));
+    expect(server.requests).toHaveLength(9);
+    // Only the very first request went alone, to learn that there are no headers.
+    expect(server.maxConcurrent()).toBe(4);
+  });
+
+  it('backs off after a 429 whose reset time has passed, with a rate limit’s retries', async () => {
+    const time = fakeTime();
+    // The reset is 2 s behind our clock (the window just turned, or the clocks disagree), on
+    // five answers in a row: more than the 4 retries of a header-less 429.
+    const past = new Date(time.now() - 2_000).toISOString();
+    const refused = {
+      status: 429,
+      headers: { 'X-RateLimit-Reset': past, 'X-RateLimit-Remaining': '0' },
+    };
+    const { server, http } = await setup(
+      sequence(refused, refused, refused, refused, refused),
+      {},
+      time,
+    );
+    await http.request(getOrg);
+    expect(server.requests).toHaveLength(6);
+    expect(time.waits).toEqual([5_000, 10_000, 20_000, 30_000, 30_000]);
+  });
+
   it('holds every request behind a 429 that says when to come back', async () => {
     const time = fakeTime();
     let first = true;
