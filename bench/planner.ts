@@ -12,7 +12,7 @@ import { serializePlan } from '../src/plan/plan-file.js';
 import { emptyState } from '../src/plan/state.js';
 import { loadPolicy } from '../src/policy/load.js';
 import { createPlan } from '../src/run/plan-run.js';
-import { cpuMs, peakRssMb, report, since } from './lib/measure.js';
+import { cpuMs, peakRssMb, report, sampleHeapInUse, since } from './lib/measure.js';
 
 export interface PlannerArgs {
   url: string;
@@ -35,6 +35,10 @@ export interface PlannerReport {
   /** CPU time of the planning process during the plan (user + system). */
   cpuMs: number;
   peakRssMb: number;
+  /** Highest V8 heap in use during the plan (sampled every 20 ms), MB. */
+  peakHeapInUseMb?: number;
+  /** The Node version that ran the planner. */
+  node?: string;
   client: HttpCounters;
   /** What the API minimum is computed from. */
   governed: Array<{ resourceId: string; product: string; site: string; licensed: number }>;
@@ -61,6 +65,7 @@ const policy = args.withoutApiTokenUse
   : loaded;
 const client = new AtlassianClient({ orgId: args.orgId, apiKey: args.apiKey, baseUrl: args.url });
 
+const heapInUse = sampleHeapInUse();
 const cpuAtStart = cpuMs();
 const start = performance.now();
 const created = await createPlan({
@@ -89,6 +94,8 @@ const result: PlannerReport = {
   wallMs,
   cpuMs: planCpuMs,
   peakRssMb: peakRssMb(),
+  peakHeapInUseMb: heapInUse(),
+  node: process.version,
   client: client.counters(),
   governed: plan.summary.map((s) => ({
     resourceId: s.resourceId,

@@ -66,8 +66,10 @@ for (const t of targets(plan, apply, evaluate)) {
 
 if (plan) {
   const f = planFigures(plan);
-  const { ours6500, baseline6500, ours65000, ours65000NoTokens } = plan.runs;
+  const { ours6500, baseline6500, ours65000, ours65000NoTokens, ours65000Node24 } = plan.runs;
   const s = plan.settings;
+  const heap = (r: { peakHeapInUseMb?: number }) =>
+    r.peakHeapInUseMb === undefined ? '' : ` (heap in use ${fmt(r.peakHeapInUseMb)} MB)`;
   out(
     '',
     '## `plan`: requests and wall time against the baseline',
@@ -84,11 +86,24 @@ if (plan) {
     '|---|---|---|---|---|---|',
     `| ours | ${fmt(ours6500.orgUsers)} | ${fmt(ours6500.client.requests)} | ${seconds(ours6500.wallMs, 2)} | ${seconds(ours6500.cpuMs, 2)} / ${seconds(ours6500.sandboxCpuMs, 2)} | ${fmt(ours6500.peakRssMb)} MB |`,
     `| baseline | ${fmt(baseline6500.orgUsers)} | ${fmt(baseline6500.requests)} | ${seconds(baseline6500.wallMs)} | — / ${seconds(baseline6500.sandboxCpuMs, 1)} | ${fmt(baseline6500.peakRssMb)} MB |`,
-    `| ours | ${fmt(ours65000.orgUsers)} | ${fmt(ours65000.client.requests)} | ${seconds(ours65000.wallMs, 2)} | ${seconds(ours65000.cpuMs, 2)} / ${seconds(ours65000.sandboxCpuMs, 2)} | ${fmt(ours65000.peakRssMb)} MB |`,
+    `| ours | ${fmt(ours65000.orgUsers)} | ${fmt(ours65000.client.requests)} | ${seconds(ours65000.wallMs, 2)} | ${seconds(ours65000.cpuMs, 2)} / ${seconds(ours65000.sandboxCpuMs, 2)} | ${fmt(ours65000.peakRssMb)} MB${heap(ours65000)} |`,
     `| baseline, **projection** (×${fmt(f.baselineScale)}, linear) | ${fmt(ours65000.orgUsers)} | ${fmt(f.baselineProjectedRequests)} | ${seconds(f.baselineProjectedMs, 0)} (${fmt(f.baselineProjectedMs / 60_000, 1)} min) | | |`,
     `| baseline, **arithmetic** at 200 last-active requests/minute | ${fmt(ours65000.orgUsers)} | ${fmt(f.baselineProjectedRequests)} | ${fmt(f.baselineProjectedAt200PerMinuteMs / 3_600_000, 2)} h | | |`,
-    `| ours, variant: countApiTokenUse false | ${fmt(ours65000NoTokens.orgUsers)} | ${fmt(ours65000NoTokens.client.requests)} | ${seconds(ours65000NoTokens.wallMs, 2)} | ${seconds(ours65000NoTokens.cpuMs, 2)} / ${seconds(ours65000NoTokens.sandboxCpuMs, 2)} | ${fmt(ours65000NoTokens.peakRssMb)} MB |`,
+    `| ours, variant: countApiTokenUse false | ${fmt(ours65000NoTokens.orgUsers)} | ${fmt(ours65000NoTokens.client.requests)} | ${seconds(ours65000NoTokens.wallMs, 2)} | ${seconds(ours65000NoTokens.cpuMs, 2)} / ${seconds(ours65000NoTokens.sandboxCpuMs, 2)} | ${fmt(ours65000NoTokens.peakRssMb)} MB${heap(ours65000NoTokens)} |`,
+    ...(ours65000Node24
+      ? [
+          `| ours, on ${ours65000Node24.node ?? 'Node 24'} (the action's runtime) | ${fmt(ours65000Node24.orgUsers)} | ${fmt(ours65000Node24.client.requests)} | ${seconds(ours65000Node24.wallMs, 2)} | ${seconds(ours65000Node24.cpuMs, 2)} / ${seconds(ours65000Node24.sandboxCpuMs, 2)} | ${fmt(ours65000Node24.peakRssMb)} MB${heap(ours65000Node24)} |`,
+        ]
+      : []),
     '',
+    ...(ours65000Node24
+      ? [
+          `The benchmark runs on the Node that runs it (${ours65000.node ?? 'see Machine'}); the last row is the same ` +
+            `plan run by the action's runtime. Its heap in use is the same; its peak RSS is higher because ` +
+            "that V8 reserves a larger young generation by default, and the target row above is this benchmark's runtime's.",
+          '',
+        ]
+      : []),
     `Ratios to the baseline (same run, same sandbox settings): ${fmt(f.fasterAt6500)}× faster at ` +
       `${fmt(ours6500.orgUsers)} accounts (both measured), ${fmt(f.fasterAt65000)}× faster and ` +
       `${fmt(f.fewerThanBaseline, 1)}× fewer requests at ${fmt(ours65000.orgUsers)} (baseline projected). ` +

@@ -22926,10 +22926,16 @@ var init_http = __esm({
       pause = null;
       /** Requests sent and not yet answered: the server may not have counted them yet. */
       inFlight = 0;
+      /** Whether answers carry rate-limit headers; null until the first answer. */
+      reported = null;
+      /** The request sent alone to learn an unknown window's budget, until it is answered. */
+      probe = null;
+      /** Waits until a request may be sent; true when it is the probe of an unknown window. */
       async acquire(signal) {
         for (; ; ) {
-          if (this.pause) {
-            await (signal ? raceAbort(this.pause, signal) : this.pause);
+          const held = this.pause ?? this.probe?.answered;
+          if (held) {
+            await (signal ? raceAbort(held, signal) : held);
             continue;
           }
           signal?.throwIfAborted();
@@ -22948,9 +22954,17 @@ var init_http = __esm({
             });
             continue;
           }
-          if (this.remaining !== null) this.remaining -= 1;
           this.inFlight += 1;
-          return;
+          if (this.remaining !== null) {
+            this.remaining -= 1;
+            return false;
+          }
+          if (this.reported === false) return false;
+          let settle2 = () => {
+          };
+          const answered = new Promise((resolve) => settle2 = resolve);
+          this.probe = { answered, settle: settle2 };
+          return true;
         }
       }
       /**
@@ -22960,6 +22974,8 @@ var init_http = __esm({
        */
       observe(remaining, resetAt) {
         if (remaining === null || resetAt === null) return;
+        this.reported = true;
+        this.endProbe();
         const estimate = remaining - Math.max(0, this.inFlight - 1);
         if (this.resetAt === null || resetAt > this.resetAt) {
           this.resetAt = resetAt;
@@ -22969,13 +22985,22 @@ var init_http = __esm({
         }
       }
       /** A request that passed `acquire` has finished (answered or not). */
-      release() {
+      release(probe) {
         this.inFlight -= 1;
+        if (!probe) return;
+        this.reported ??= false;
+        this.endProbe();
       }
       /** A 429 said when to come back: nobody goes before then. */
       blockUntil(at2) {
+        this.reported = true;
+        this.endProbe();
         if (this.resetAt === null || at2 > this.resetAt) this.resetAt = at2;
         this.remaining = 0;
+      }
+      endProbe() {
+        this.probe?.settle();
+        this.probe = null;
       }
     };
     AtlassianHttp = class {
@@ -23063,7 +23088,8 @@ var init_http = __esm({
               this.stats.rateLimited += 1;
               rateLimitRetries += 1;
               const waitMs = this.serverDirectedWait(headers);
-              const allowed = waitMs !== null ? this.maxRateLimitRetries : this.maxRetries;
+              const saysWhen = waitMs !== null || parseRateLimitReset(headers.get("x-ratelimit-reset")) !== null;
+              const allowed = saysWhen ? this.maxRateLimitRetries : this.maxRetries;
               if (rateLimitRetries > allowed) {
                 throw fail({
                   kind: "http",
@@ -23177,8 +23203,9 @@ var init_http = __esm({
         const onCallerAbort = () => controller.abort(spec.signal?.reason);
         let timer;
         let counted = false;
+        let probe = false;
         try {
-          await this.budget.acquire(spec.signal);
+          probe = await this.budget.acquire(spec.signal);
           counted = true;
           spec.signal?.throwIfAborted();
           spec.signal?.addEventListener("abort", onCallerAbort, { once: true });
@@ -23217,7 +23244,7 @@ var init_http = __esm({
           };
         } finally {
           if (timer) clearTimeout(timer);
-          if (counted) this.budget.release();
+          if (counted) this.budget.release(probe);
           spec.signal?.removeEventListener("abort", onCallerAbort);
           this.limiter.release();
         }

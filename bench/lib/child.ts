@@ -7,6 +7,8 @@ export interface ChildOptions {
   nodeFlags?: string[];
   /** Show the child's stderr (progress) on ours. Default true. */
   showStderr?: boolean;
+  /** The node binary to run it with (default: the one running this process). */
+  execPath?: string;
 }
 
 /**
@@ -21,7 +23,7 @@ export function runChild<T>(
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const child = spawn(
-      process.execPath,
+      options.execPath ?? process.execPath,
       [...(options.nodeFlags ?? []), path.join(buildDir, `${name}.mjs`), JSON.stringify(args)],
       { stdio: ['ignore', 'pipe', options.showStderr === false ? 'ignore' : 'inherit'] },
     );

@@ -1,6 +1,7 @@
 /** Small measurement helpers shared by the benchmark processes. */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 
 /** Peak resident set size of this process so far, in MB (the kernel's high-water mark). */
 export function peakRssMb(): number {
@@ -8,6 +9,19 @@ export function peakRssMb(): number {
 }
 
 /** CPU time this process has used (user + system), in ms. */
+/**
+ * The highest V8 heap in use, sampled every 20 ms from now on: what the process's data needed,
+ * as against peak RSS, which also counts what V8 chose to reserve.
+ */
+export function sampleHeapInUse(): () => number {
+  let peak = getHeapStatistics().used_heap_size;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, getHeapStatistics().used_heap_size);
+  }, 20);
+  timer.unref();
+  return () => round(Math.max(peak, getHeapStatistics().used_heap_size) / 1e6);
+}
+
 export function cpuMs(): number {
   const usage = process.cpuUsage();
   return Math.round((usage.user + usage.system) / 1000);
