@@ -76,6 +76,47 @@ function sequence(...replies: Reply[]): Handler {
   return () => replies[i++] ?? { status: 200, body: { ok: true } };
 }
 
+const WINDOW_MS = 60_000;
+
+/**
+ * A server on the test's clock that allows `limit` requests a fixed minute, answers each after
+ * `answerAfterMs` of real time with Atlassian's rate-limit headers, and 429 past the limit.
+ */
+async function windowedServer(time: FakeTime, options: { limit: number; answerAfterMs: number }) {
+  const { limit, answerAfterMs } = options;
+  let windowStart = time.now();
+  let used = 0;
+  let tooMany = 0;
+  let inFlight = 0;
+  /** How many requests were in flight when each answer left the server. */
+  const inFlightAtAnswer: number[] = [];
+  server = await startServer(async () => {
+    inFlight += 1;
+    if (time.now() >= windowStart + WINDOW_MS) {
+      windowStart += WINDOW_MS * Math.floor((time.now() - windowStart) / WINDOW_MS);
+      used = 0;
+    }
+    await new Promise((r) => setTimeout(r, answerAfterMs));
+    const headers = {
+      'X-RateLimit-Limit': String(limit),
+      'X-RateLimit-Reset': new Date(windowStart + WINDOW_MS).toISOString(),
+    };
+    inFlightAtAnswer.push(inFlight);
+    inFlight -= 1;
+    if (used >= limit) {
+      tooMany += 1;
+      return { status: 429, headers: { ...headers, 'X-RateLimit-Remaining': '0' } };
+    }
+    used += 1;
+    return {
+      status: 200,
+      body: {},
+      headers: { ...headers, 'X-RateLimit-Remaining': String(limit - used) },
+    };
+  });
+  return { server, inFlightAtAnswer, tooMany: () => tooMany };
+}
+
 describe('the Atlassian transport', () => {
   it('sends the key as a Bearer token, JSON bodies, and paths under the base URL', async () => {
     const { server, http } = await setup(() => ({ status: 200, body: { data: [] } }));
@@ -378,44 +419,18 @@ describe('the Atlassian transport', () => {
 
   it('paces concurrent requests on one shared budget: one pause until the reset, no 429', async () => {
     const time = fakeTime();
-    const windowMs = 60_000;
-    const limit = 5;
-    let windowStart = time.now();
-    let used = 0;
-    let tooMany = 0;
-    server = await startServer(async () => {
-      // The server's view of the same clock: a fixed window of `limit` requests.
-      if (time.now() >= windowStart + windowMs) {
-        windowStart += windowMs * Math.floor((time.now() - windowStart) / windowMs);
-        used = 0;
-      }
-      await new Promise((r) => setTimeout(r, 5));
-      const headers = {
-        'X-RateLimit-Limit': String(limit),
-        'X-RateLimit-Reset': new Date(windowStart + windowMs).toISOString(),
-      };
-      if (used >= limit) {
-        tooMany += 1;
-        return { status: 429, headers: { ...headers, 'X-RateLimit-Remaining': '0' } };
-      }
-      used += 1;
-      return {
-        status: 200,
-        body: {},
-        headers: { ...headers, 'X-RateLimit-Remaining': String(limit - used) },
-      };
-    });
+    const limited = await windowedServer(time, { limit: 5, answerAfterMs: 5 });
     const http = new AtlassianHttp({
       apiKey: API_KEY,
-      baseUrl: server.url,
+      baseUrl: limited.server.url,
       clock: time.clock,
       sleep: time.sleep,
       concurrency: 4,
       rateLimitReserve: 0,
     });
     await Promise.all(Array.from({ length: 12 }, () => http.request(getOrg)));
-    expect(tooMany).toBe(0);
-    expect(server.requests).toHaveLength(12);
+    expect(limited.tooMany()).toBe(0);
+    expect(limited.server.requests).toHaveLength(12);
     // 12 requests at 5 per window: two pauses, each one shared wait until that window's reset.
     // A third is possible here and only here: the fake clock jumps to the reset at once, so a
     // request sent just before a pause can reach this server after the jump and count in the
@@ -423,45 +438,18 @@ describe('the Atlassian transport', () => {
     const { pauses } = http.counters();
     expect(pauses).toBeGreaterThanOrEqual(2);
     expect(pauses).toBeLessThanOrEqual(3);
-    expect(time.waits.every((w) => w > 0 && w <= windowMs)).toBe(true);
+    expect(time.waits.every((w) => w > 0 && w <= WINDOW_MS)).toBe(true);
     expect(time.waits).toHaveLength(pauses);
   });
 
   it('sends one request alone while a window’s budget is unknown, so a burst cannot overrun a small window', async () => {
     const time = fakeTime();
-    const windowMs = 60_000;
     const limit = 3;
-    let windowStart = time.now();
-    let used = 0;
-    let tooMany = 0;
-    let inFlight = 0;
-    /** How many requests were in flight when each answer left the server. */
-    const concurrentAtAnswer: number[] = [];
-    server = await startServer(async () => {
-      inFlight += 1;
-      if (time.now() >= windowStart + windowMs) {
-        windowStart += windowMs * Math.floor((time.now() - windowStart) / windowMs);
-        used = 0;
-      }
-      // Slow answers: every other request has been sent by the time the first one is answered.
-      await new Promise((r) => setTimeout(r, 20));
-      const headers = { 'X-RateLimit-Reset': new Date(windowStart + windowMs).toISOString() };
-      concurrentAtAnswer.push(inFlight);
-      inFlight -= 1;
-      if (used >= limit) {
-        tooMany += 1;
-        return { status: 429, headers: { ...headers, 'X-RateLimit-Remaining': '0' } };
-      }
-      used += 1;
-      return {
-        status: 200,
-        body: {},
-        headers: { ...headers, 'X-RateLimit-Remaining': String(limit - used) },
-      };
-    });
+    // Slow answers: every other request has been sent by the time the first one is answered.
+    const limited = await windowedServer(time, { limit, answerAfterMs: 20 });
     const http = new AtlassianHttp({
       apiKey: API_KEY,
-      baseUrl: server.url,
+      baseUrl: limited.server.url,
       clock: time.clock,
       sleep: time.sleep,
       concurrency: 16,
@@ -470,11 +458,11 @@ describe('the Atlassian transport', () => {
     await Promise.all(Array.from({ length: 10 }, () => http.request(getOrg)));
     // 10 requests, 3 a window, 16 allowed in flight: without a probe all 10 would go at once
     // and 7 would be refused. The first went alone; never more than a window's worth in flight.
-    expect(tooMany).toBe(0);
-    expect(server.requests).toHaveLength(10);
-    expect(concurrentAtAnswer[0]).toBe(1);
-    expect(Math.max(...concurrentAtAnswer)).toBeLessThanOrEqual(limit);
-    expect(time.waits.every((w) => w > 0 && w <= windowMs)).toBe(true);
+    expect(limited.tooMany()).toBe(0);
+    expect(limited.server.requests).toHaveLength(10);
+    expect(limited.inFlightAtAnswer[0]).toBe(1);
+    expect(Math.max(...limited.inFlightAtAnswer)).toBeLessThanOrEqual(limit);
+    expect(time.waits.every((w) => w > 0 && w <= WINDOW_MS)).toBe(true);
   });
 
   it('does not hold requests back for a server that never sends rate-limit headers', async () => {
