@@ -102,7 +102,7 @@ log(`sandbox of ${LARGE} accounts, ${SETTINGS.latencyMs} ms latency`);
 const large = await startSandboxProcess(buildDir, { users: LARGE, ...SETTINGS });
 let ours65000: Measured<PlannerReport>;
 let ours65000NoTokens: Measured<PlannerReport>;
-let ours65000Node24: Measured<PlannerReport> | null = null;
+const ours65000Node24Runs: Array<Measured<PlannerReport>> = [];
 try {
   ours65000 = await ours(large);
   log(`ours at ${LARGE}: ${ours65000.client.requests} requests, ${ours65000.wallMs} ms`);
@@ -110,10 +110,12 @@ try {
   log(
     `ours at ${LARGE} without API-token reads: ${ours65000NoTokens.client.requests} requests, ${ours65000NoTokens.wallMs} ms`,
   );
-  if (existsSync(NODE24)) {
-    ours65000Node24 = await ours(large, {}, NODE24);
+  // Its peak RSS moves from run to run more than Node 20's: three runs, the highest judged.
+  for (let run = 0; run < 3 && existsSync(NODE24); run++) {
+    const measuredRun = await ours(large, {}, NODE24);
+    ours65000Node24Runs.push(measuredRun);
     log(
-      `ours at ${LARGE} on ${ours65000Node24.node}: ${ours65000Node24.wallMs} ms, peak RSS ${ours65000Node24.peakRssMb} MB`,
+      `ours at ${LARGE} on ${measuredRun.node}: ${measuredRun.wallMs} ms, peak RSS ${measuredRun.peakRssMb} MB`,
     );
   }
 } finally {
@@ -122,5 +124,5 @@ try {
 
 saveResult(envelope, {
   settings: SETTINGS,
-  runs: { ours6500, baseline6500, ours65000, ours65000NoTokens, ours65000Node24 },
+  runs: { ours6500, baseline6500, ours65000, ours65000NoTokens, ours65000Node24Runs },
 });

@@ -12,7 +12,7 @@ import { serializePlan } from '../src/plan/plan-file.js';
 import { emptyState } from '../src/plan/state.js';
 import { loadPolicy } from '../src/policy/load.js';
 import { createPlan } from '../src/run/plan-run.js';
-import { cpuMs, peakRssMb, report, sampleHeapInUse, since } from './lib/measure.js';
+import { cpuMs, peakRssMb, report, sampleHeap, since } from './lib/measure.js';
 
 export interface PlannerArgs {
   url: string;
@@ -37,6 +37,9 @@ export interface PlannerReport {
   peakRssMb: number;
   /** Highest V8 heap in use during the plan (sampled every 20 ms), MB. */
   peakHeapInUseMb?: number;
+  /** Highest space V8 reserved for new objects, and for old ones, during the plan, MB. */
+  peakNewSpaceMb?: number;
+  peakOldSpaceMb?: number;
   /** The Node version that ran the planner. */
   node?: string;
   client: HttpCounters;
@@ -65,7 +68,7 @@ const policy = args.withoutApiTokenUse
   : loaded;
 const client = new AtlassianClient({ orgId: args.orgId, apiKey: args.apiKey, baseUrl: args.url });
 
-const heapInUse = sampleHeapInUse();
+const heapPeaks = sampleHeap();
 const cpuAtStart = cpuMs();
 const start = performance.now();
 const created = await createPlan({
@@ -80,6 +83,7 @@ const created = await createPlan({
 });
 const text = serializePlan(created.plan);
 const wallMs = since(start);
+const heap = heapPeaks();
 const planCpuMs = cpuMs() - cpuAtStart;
 
 if (args.planOut) {
@@ -94,7 +98,9 @@ const result: PlannerReport = {
   wallMs,
   cpuMs: planCpuMs,
   peakRssMb: peakRssMb(),
-  peakHeapInUseMb: heapInUse(),
+  peakHeapInUseMb: heap.inUseMb,
+  peakNewSpaceMb: heap.newSpaceMb,
+  peakOldSpaceMb: heap.oldSpaceMb,
   node: process.version,
   client: client.counters(),
   governed: plan.summary.map((s) => ({

@@ -25,8 +25,8 @@ export interface PlanResult extends ResultEnvelope {
     baseline6500: Measured<NaivePlanReport>;
     ours65000: Measured<PlannerReport>;
     ours65000NoTokens: Measured<PlannerReport>;
-    /** The same plan run by the action's runtime (Node 24); absent in older results. */
-    ours65000Node24?: Measured<PlannerReport> | null;
+    /** The same plan run by the action's runtime (Node 24), three times; absent in older results. */
+    ours65000Node24Runs?: Array<Measured<PlannerReport>>;
   };
 }
 
@@ -305,6 +305,14 @@ export function applyFigures(r: ApplyResult): ApplyFigures {
   };
 }
 
+/** The run with the highest peak RSS (the worst case for memory), or null for none. */
+export function highestRss<T extends { peakRssMb: number }>(runs: readonly T[]): T | null {
+  return runs.reduce<T | null>(
+    (worst, r) => (worst && worst.peakRssMb >= r.peakRssMb ? worst : r),
+    null,
+  );
+}
+
 export function targets(
   plan: PlanResult | null,
   apply: ApplyResult | null,
@@ -358,12 +366,15 @@ export function targets(
         met: ours65000.peakRssMb <= 250,
       },
     );
-    const node24 = plan.runs.ours65000Node24;
+    const node24 = highestRss(plan.runs.ours65000Node24Runs ?? []);
     if (node24) {
+      const runs = plan.runs.ours65000Node24Runs!;
       out.push({
-        what: `… the same plan on ${node24.node ?? 'Node 24'}, the action's runtime`,
+        what: `… the same plan on ${node24.node ?? 'Node 24'}, the action's runtime (highest of ${runs.length} runs)`,
         target: '≤ 250 MB',
-        figure: `${fmt(node24.peakRssMb)} MB (heap in use ${fmt(node24.peakHeapInUseMb ?? 0)} MB)`,
+        figure:
+          `${fmt(node24.peakRssMb)} MB (${runs.map((r) => fmt(r.peakRssMb)).join(' · ')}; heap in use ` +
+          `${fmt(node24.peakHeapInUseMb ?? 0)} MB, young generation reserved ${fmt(node24.peakNewSpaceMb ?? 0)} MB)`,
         met: node24.peakRssMb <= 250,
       });
     }

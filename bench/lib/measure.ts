@@ -1,7 +1,7 @@
 /** Small measurement helpers shared by the benchmark processes. */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 
 /** Peak resident set size of this process so far, in MB (the kernel's high-water mark). */
 export function peakRssMb(): number {
@@ -9,17 +9,41 @@ export function peakRssMb(): number {
 }
 
 /** CPU time this process has used (user + system), in ms. */
+export interface HeapPeaks {
+  /** Highest V8 heap in use: what the process's data needed. */
+  inUseMb: number;
+  /** Highest space V8 reserved for the young generation (new objects) and the old one. */
+  newSpaceMb: number;
+  oldSpaceMb: number;
+}
+
 /**
- * The highest V8 heap in use, sampled every 20 ms from now on: what the process's data needed,
- * as against peak RSS, which also counts what V8 chose to reserve.
+ * The V8 heap's peaks, sampled every 20 ms from now on, as against peak RSS, which also counts
+ * what V8 chose to reserve (its young generation above all).
  */
-export function sampleHeapInUse(): () => number {
-  let peak = getHeapStatistics().used_heap_size;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, getHeapStatistics().used_heap_size);
-  }, 20);
+export function sampleHeap(): () => HeapPeaks {
+  const peaks = { inUse: 0, newSpace: 0, oldSpace: 0 };
+  const sample = () => {
+    peaks.inUse = Math.max(peaks.inUse, getHeapStatistics().used_heap_size);
+    for (const space of getHeapSpaceStatistics()) {
+      if (space.space_name === 'new_space') {
+        peaks.newSpace = Math.max(peaks.newSpace, space.space_size);
+      } else if (space.space_name === 'old_space') {
+        peaks.oldSpace = Math.max(peaks.oldSpace, space.space_size);
+      }
+    }
+  };
+  sample();
+  const timer = setInterval(sample, 20);
   timer.unref();
-  return () => round(Math.max(peak, getHeapStatistics().used_heap_size) / 1e6);
+  return () => {
+    sample();
+    return {
+      inUseMb: round(peaks.inUse / 1e6),
+      newSpaceMb: round(peaks.newSpace / 1e6),
+      oldSpaceMb: round(peaks.oldSpace / 1e6),
+    };
+  };
 }
 
 export function cpuMs(): number {
