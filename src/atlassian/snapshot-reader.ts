@@ -79,13 +79,23 @@ class ProgressTracker {
   }
 }
 
-/** A user being assembled from several reads (one per governed resource, exclusion lookups). */
+/** Appends `value` unless `list` holds it already (the lists of one user are short). */
+function addOnce(list: string[], value: string): void {
+  if (!list.includes(value)) list.push(value);
+}
+
+/**
+ * A user being assembled from several reads (one per governed resource, exclusion lookups).
+ * Short arrays, not Sets and Maps: tens of thousands of users are held for the whole read, and
+ * five hash tables each were most of what the read kept alive (which also makes V8 grow its
+ * young generation).
+ */
 class UserAccumulator {
-  readonly directoryIds = new Set<string>();
-  readonly groupIds = new Set<string>();
-  readonly licensedOn = new Set<string>();
-  readonly platformRoles = new Set<string>();
-  readonly productAccess = new Map<string, ProductActivity>();
+  readonly directoryIds: string[] = [];
+  readonly groupIds: string[] = [];
+  readonly licensedOn: string[] = [];
+  readonly platformRoles: string[] = [];
+  readonly productAccess: ProductActivity[] = [];
   /** Until a read says otherwise: an account of unreported type is never taken for a person's seat. */
   accountType = 'unknown';
   accountStatus = '';
@@ -98,7 +108,7 @@ class UserAccumulator {
   constructor(readonly accountId: string) {}
 
   merge(user: ApiUser, directoryId: string): void {
-    this.directoryIds.add(directoryId);
+    addOnce(this.directoryIds, directoryId);
     if (user.accountType) this.accountType = user.accountType;
     if (user.accountStatus) this.accountStatus = user.accountStatus;
     if (user.membershipStatus) this.membershipStatus = user.membershipStatus;
@@ -106,8 +116,9 @@ class UserAccumulator {
     this.name ??= user.name ?? user.nickname ?? null;
     this.email ??= user.email ? user.email : null;
     this.addedToOrg ??= user.addedToOrg ?? null;
-    for (const role of user.platformRoles ?? []) this.platformRoles.add(role);
-    for (const group of user.groups ?? []) if (group.id) this.groupIds.add(bareGroupId(group.id));
+    for (const role of user.platformRoles ?? []) addOnce(this.platformRoles, role);
+    for (const group of user.groups ?? [])
+      if (group.id) addOnce(this.groupIds, bareGroupId(group.id));
     for (const access of user.productAccess ?? []) {
       if (!access.id) continue;
       const entry: ProductActivity = {
@@ -115,10 +126,12 @@ class UserAccumulator {
         key: access.key ?? null,
         lastActive: access.lastActiveTimestamp ?? null,
       };
-      const known = this.productAccess.get(access.id);
+      const at = this.productAccess.findIndex((known) => known.id === access.id);
+      const known = at < 0 ? undefined : this.productAccess[at];
       // Two reads of the same user may straddle new activity: keep the later timestamp.
-      if (!known || (entry.lastActive !== null && (known.lastActive ?? '') < entry.lastActive)) {
-        this.productAccess.set(access.id, entry);
+      if (!known) this.productAccess.push(entry);
+      else if (entry.lastActive !== null && (known.lastActive ?? '') < entry.lastActive) {
+        this.productAccess[at] = entry;
       }
     }
   }
@@ -128,8 +141,8 @@ class UserAccumulator {
    * `resourceId` is unknown — an entry without a timestamp — never "never active".
    */
   activityNotReported(resourceId: string): void {
-    if (!this.productAccess.has(resourceId)) {
-      this.productAccess.set(resourceId, { id: resourceId, key: null, lastActive: null });
+    if (!this.productAccess.some((known) => known.id === resourceId)) {
+      this.productAccess.push({ id: resourceId, key: null, lastActive: null });
     }
   }
 
@@ -146,9 +159,7 @@ class UserAccumulator {
       addedToOrg: this.addedToOrg,
       platformRoles: [...this.platformRoles].sort(),
       groupIds: [...this.groupIds].sort(),
-      productAccess: productAccessOf(
-        [...this.productAccess.values()].sort((a, b) => compare(a.id, b.id)),
-      ),
+      productAccess: productAccessOf([...this.productAccess].sort((a, b) => compare(a.id, b.id))),
       licensedOn: [...this.licensedOn].sort(),
     };
   }
@@ -366,7 +377,7 @@ async function readWith(
               const active =
                 (apiUser.accountStatus ?? 'active') === 'active' &&
                 (apiUser.membershipStatus ?? 'active') === 'active';
-              if (active) user.licensedOn.add(resourceId);
+              if (active) addOnce(user.licensedOn, resourceId);
             }
           }
         })(),
