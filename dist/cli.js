@@ -19318,6 +19318,9 @@ var init_ids = __esm({
 });
 
 // src/atlassian/snapshot-reader.ts
+function addOnce(list2, value) {
+  if (!list2.includes(value)) list2.push(value);
+}
 function compare(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -19499,7 +19502,7 @@ async function readWith(client, policy, fetchedAt, controller, onProgress) {
               user.merge(apiUser, dir);
               if (!Array.isArray(apiUser.productAccess)) user.activityNotReported(resourceId);
               const active = (apiUser.accountStatus ?? "active") === "active" && (apiUser.membershipStatus ?? "active") === "active";
-              if (active) user.licensedOn.add(resourceId);
+              if (active) addOnce(user.licensedOn, resourceId);
             }
           }
         })()
@@ -19821,11 +19824,11 @@ var init_snapshot_reader = __esm({
         this.accountId = accountId;
       }
       accountId;
-      directoryIds = /* @__PURE__ */ new Set();
-      groupIds = /* @__PURE__ */ new Set();
-      licensedOn = /* @__PURE__ */ new Set();
-      platformRoles = /* @__PURE__ */ new Set();
-      productAccess = /* @__PURE__ */ new Map();
+      directoryIds = [];
+      groupIds = [];
+      licensedOn = [];
+      platformRoles = [];
+      productAccess = [];
       /** Until a read says otherwise: an account of unreported type is never taken for a person's seat. */
       accountType = "unknown";
       accountStatus = "";
@@ -19835,7 +19838,7 @@ var init_snapshot_reader = __esm({
       email = null;
       addedToOrg = null;
       merge(user, directoryId) {
-        this.directoryIds.add(directoryId);
+        addOnce(this.directoryIds, directoryId);
         if (user.accountType) this.accountType = user.accountType;
         if (user.accountStatus) this.accountStatus = user.accountStatus;
         if (user.membershipStatus) this.membershipStatus = user.membershipStatus;
@@ -19843,8 +19846,9 @@ var init_snapshot_reader = __esm({
         this.name ??= user.name ?? user.nickname ?? null;
         this.email ??= user.email ? user.email : null;
         this.addedToOrg ??= user.addedToOrg ?? null;
-        for (const role of user.platformRoles ?? []) this.platformRoles.add(role);
-        for (const group of user.groups ?? []) if (group.id) this.groupIds.add(bareGroupId(group.id));
+        for (const role of user.platformRoles ?? []) addOnce(this.platformRoles, role);
+        for (const group of user.groups ?? [])
+          if (group.id) addOnce(this.groupIds, bareGroupId(group.id));
         for (const access of user.productAccess ?? []) {
           if (!access.id) continue;
           const entry = {
@@ -19852,9 +19856,11 @@ var init_snapshot_reader = __esm({
             key: access.key ?? null,
             lastActive: access.lastActiveTimestamp ?? null
           };
-          const known = this.productAccess.get(access.id);
-          if (!known || entry.lastActive !== null && (known.lastActive ?? "") < entry.lastActive) {
-            this.productAccess.set(access.id, entry);
+          const at2 = this.productAccess.findIndex((known2) => known2.id === access.id);
+          const known = at2 < 0 ? void 0 : this.productAccess[at2];
+          if (!known) this.productAccess.push(entry);
+          else if (entry.lastActive !== null && (known.lastActive ?? "") < entry.lastActive) {
+            this.productAccess[at2] = entry;
           }
         }
       }
@@ -19863,8 +19869,8 @@ var init_snapshot_reader = __esm({
        * `resourceId` is unknown — an entry without a timestamp — never "never active".
        */
       activityNotReported(resourceId) {
-        if (!this.productAccess.has(resourceId)) {
-          this.productAccess.set(resourceId, { id: resourceId, key: null, lastActive: null });
+        if (!this.productAccess.some((known) => known.id === resourceId)) {
+          this.productAccess.push({ id: resourceId, key: null, lastActive: null });
         }
       }
       toSnapshotUser() {
@@ -19880,9 +19886,7 @@ var init_snapshot_reader = __esm({
           addedToOrg: this.addedToOrg,
           platformRoles: [...this.platformRoles].sort(),
           groupIds: [...this.groupIds].sort(),
-          productAccess: productAccessOf(
-            [...this.productAccess.values()].sort((a, b) => compare(a.id, b.id))
-          ),
+          productAccess: productAccessOf([...this.productAccess].sort((a, b) => compare(a.id, b.id))),
           licensedOn: [...this.licensedOn].sort()
         };
       }
