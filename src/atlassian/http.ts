@@ -17,6 +17,7 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AtlassianApiError, parseErrorBody, scrub, type AtlassianApiErrorInit } from './errors.js';
+import { nodeExchange, type Exchange, type ExchangeResponse } from './exchange.js';
 
 export const DEFAULT_BASE_URL = 'https://api.atlassian.com';
 
@@ -86,7 +87,8 @@ export interface AtlassianHttpOptions {
   apiKey: string;
   /** Default `https://api.atlassian.com`. */
   baseUrl?: string;
-  fetch?: typeof globalThis.fetch;
+  /** How one request is sent (default `nodeExchange`; the global `fetch` fits too). */
+  fetch?: Exchange;
   /** Milliseconds since the epoch. Default `Date.now`. */
   clock?: () => number;
   /** Waits `ms`; may end early when `signal` aborts (the default does). */
@@ -274,14 +276,14 @@ class RateLimitBudget {
 type FailureInit = Omit<AtlassianApiErrorInit, 'method' | 'path' | 'route' | 'attempts'>;
 
 type AttemptOutcome =
-  | { kind: 'response'; status: number; headers: Headers; text: string }
+  | { kind: 'response'; status: number; headers: ExchangeResponse['headers']; text: string }
   | { kind: 'timeout' }
   | { kind: 'network'; reason: string; refused: boolean };
 
 export class AtlassianHttp {
   readonly baseUrl: string;
   private readonly apiKey: string;
-  private readonly fetchImpl: typeof globalThis.fetch;
+  private readonly fetchImpl: Exchange;
   readonly clock: () => number;
   /** Requests in flight at once: readers that fan out use it as their own bound. */
   readonly concurrency: number;
@@ -307,7 +309,7 @@ export class AtlassianHttp {
     if (!options.apiKey) throw new Error('An Atlassian API key is required.');
     this.apiKey = options.apiKey;
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-    this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.fetchImpl = options.fetch ?? nodeExchange;
     this.clock = options.clock ?? Date.now;
     this.sleepImpl = options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal }));
     this.random = options.random ?? Math.random;
@@ -452,7 +454,7 @@ export class AtlassianHttp {
   }
 
   /** How long a 429 says to wait: `Retry-After`, else until `X-RateLimit-Reset`; null when neither says. */
-  private serverDirectedWait(headers: Headers): number | null {
+  private serverDirectedWait(headers: ExchangeResponse['headers']): number | null {
     const now = this.clock();
     const retryAfter = parseRetryAfter(headers.get('retry-after'), now);
     if (retryAfter !== null) return Math.min(retryAfter, this.maxWaitMs);
