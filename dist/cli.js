@@ -5164,7 +5164,7 @@ var require_schemes = __commonJS({
       urnComponent.nss = (uuidComponent.uuid || "").toLowerCase();
       return urnComponent;
     }
-    var http = (
+    var http2 = (
       /** @type {SchemeHandler} */
       {
         scheme: "http",
@@ -5173,11 +5173,11 @@ var require_schemes = __commonJS({
         serialize: httpSerialize
       }
     );
-    var https = (
+    var https2 = (
       /** @type {SchemeHandler} */
       {
         scheme: "https",
-        domainHost: http.domainHost,
+        domainHost: http2.domainHost,
         parse: httpParse,
         serialize: httpSerialize
       }
@@ -5221,8 +5221,8 @@ var require_schemes = __commonJS({
     var SCHEMES = (
       /** @type {Record<SchemeName, SchemeHandler>} */
       {
-        http,
-        https,
+        http: http2,
+        https: https2,
         ws,
         wss,
         urn,
@@ -22829,6 +22829,62 @@ var init_plan_run = __esm({
   }
 });
 
+// src/atlassian/exchange.ts
+import http from "node:http";
+import https from "node:https";
+function networkError(message, code) {
+  return Object.assign(new Error(message), { code });
+}
+var agents, nodeExchange;
+var init_exchange = __esm({
+  "src/atlassian/exchange.ts"() {
+    "use strict";
+    agents = {
+      "http:": new http.Agent({ keepAlive: true }),
+      "https:": new https.Agent({ keepAlive: true })
+    };
+    nodeExchange = (url, init) => new Promise((resolve, reject) => {
+      const target = new URL(url);
+      if (target.protocol !== "https:" && target.protocol !== "http:") {
+        reject(new Error(`unsupported URL protocol ${target.protocol}`));
+        return;
+      }
+      const client = target.protocol === "https:" ? https : http;
+      const headers = { ...init.headers };
+      if (init.body !== void 0) headers["Content-Length"] = Buffer.byteLength(init.body);
+      const request = client.request(
+        target,
+        { method: init.method, headers, agent: agents[target.protocol], signal: init.signal },
+        (response) => {
+          const chunks = [];
+          response.on("data", (chunk2) => chunks.push(chunk2));
+          response.on("error", reject);
+          response.on("close", () => {
+            if (!response.complete) {
+              reject(networkError("the connection closed before the answer ended", "ECONNRESET"));
+              return;
+            }
+            const body = Buffer.concat(chunks).toString("utf8");
+            const raw = response.headers;
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: {
+                get(name) {
+                  const value = raw[name.toLowerCase()];
+                  return value === void 0 ? null : Array.isArray(value) ? value.join(", ") : value;
+                }
+              },
+              text: () => Promise.resolve(body)
+            });
+          });
+        }
+      );
+      request.on("error", reject);
+      request.end(init.body);
+    });
+  }
+});
+
 // src/atlassian/http.ts
 import { setMaxListeners } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
@@ -22885,6 +22941,7 @@ var init_http = __esm({
   "src/atlassian/http.ts"() {
     "use strict";
     init_errors2();
+    init_exchange();
     DEFAULT_BASE_URL = "https://api.atlassian.com";
     DEFAULT_CONCURRENCY = 32;
     BACKOFF_START_MS = 5e3;
@@ -23035,7 +23092,7 @@ var init_http = __esm({
         if (!options.apiKey) throw new Error("An Atlassian API key is required.");
         this.apiKey = options.apiKey;
         this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
-        this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+        this.fetchImpl = options.fetch ?? nodeExchange;
         this.clock = options.clock ?? Date.now;
         this.sleepImpl = options.sleep ?? ((ms, signal) => delay(ms, void 0, { signal }));
         this.random = options.random ?? Math.random;
