@@ -107,12 +107,9 @@ if (plan) {
     ...(ours65000Node24
       ? [
           `The benchmark runs on the Node that runs it (${ours65000.node ?? 'see Machine'}); the last row is the same ` +
-            "plan run by the action's runtime. The old generation, where the plan's lasting data lives, is " +
-            `about the same size on both (${fmt(ours65000.peakOldSpaceMb ?? 0)} and ${fmt(ours65000Node24.peakOldSpaceMb ?? 0)} MB); ` +
-            `what differs is the young generation V8 reserves for new objects: ${fmt(ours65000.peakNewSpaceMb ?? 0)} MB on ` +
-            `${ours65000.node ?? 'this runtime'}, ${fmt(ours65000Node24.peakNewSpaceMb ?? 0)} MB on ${ours65000Node24.node ?? 'Node 24'}, ` +
-            'whose V8 grows it while a process keeps what it allocates. That reserved memory counts in peak RSS, and ' +
-            'short-lived objects wait longer in it before they are collected (hence the higher heap in use).',
+            `plan on the action's runtime, whose V8 reserves a larger young generation for new objects ` +
+            `(${fmt(ours65000Node24.peakNewSpaceMb ?? 0)} MB against ${fmt(ours65000.peakNewSpaceMb ?? 0)} MB here), ` +
+            'which counts in peak RSS.',
           '',
         ]
       : []),
