@@ -205,38 +205,23 @@ export function canonicalMembers(value: Record<string, unknown>): Map<string, st
  */
 export function sha256WithOneMemberMore(
   members: ReadonlyMap<string, readonly string[]>,
-  extra: { key: string; value: (without: string) => unknown } | null,
-): { without: string; with: string | null } {
-  if (extra && members.has(extra.key))
-    throw new Error(`canonical JSON: ${extra.key} is already a member`);
+  extra: { key: string; value: (without: string) => unknown },
+): { without: string; with: string } {
+  if (members.has(extra.key)) throw new Error(`canonical JSON: ${extra.key} is already a member`);
   const keys = [...members.keys()].sort(compareCodeUnits);
-  const hash = createHash('sha256');
-  hash.update('{');
-  let written = 0;
-  const member = (target: Hash, key: string, pieces: readonly string[]) => {
-    target.update(`${written > 0 ? ',' : ''}${canonicalJson(key)}:`);
-    for (const piece of pieces) target.update(piece, 'utf8');
+  const after = keys.findIndex((key) => compareCodeUnits(key, extra.key) > 0);
+  const before = after < 0 ? keys.length : after;
+  const write = (hash: Hash, key: string, pieces: readonly string[], first: boolean) => {
+    hash.update(`${first ? '' : ','}${canonicalJson(key)}:`);
+    for (const piece of pieces) hash.update(piece, 'utf8');
   };
-  let k = 0;
-  for (; k < keys.length && !(extra && compareCodeUnits(keys[k], extra.key) > 0); k++) {
-    member(hash, keys[k], members.get(keys[k])!);
-    written += 1;
-  }
-  if (!extra) return { without: hash.update('}').digest('hex'), with: null };
+  const hash = createHash('sha256').update('{');
+  keys.slice(0, before).forEach((key, i) => write(hash, key, members.get(key)!, i === 0));
   const withExtra = hash.copy();
-  const writtenBefore = written;
-  for (let rest = k; rest < keys.length; rest++) {
-    member(hash, keys[rest], members.get(keys[rest])!);
-    written += 1;
-  }
+  keys.slice(before).forEach((key, i) => write(hash, key, members.get(key)!, before + i === 0));
   const without = hash.update('}').digest('hex');
-  written = writtenBefore;
-  member(withExtra, extra.key, [canonicalJson(extra.value(without))]);
-  written += 1;
-  for (let rest = k; rest < keys.length; rest++) {
-    member(withExtra, keys[rest], members.get(keys[rest])!);
-    written += 1;
-  }
+  write(withExtra, extra.key, [canonicalJson(extra.value(without))], before === 0);
+  for (const key of keys.slice(before)) write(withExtra, key, members.get(key)!, false);
   return { without, with: withExtra.update('}').digest('hex') };
 }
 

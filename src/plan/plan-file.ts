@@ -47,7 +47,7 @@ export function finalizePlan(body: PlanBody): Plan {
   const day = utcDay(clean.createdAt);
   const idOf = (bodyHash: string) => `${day}-${bodyHash.slice(0, 8)}`;
   const hashes = sha256WithOneMemberMore(canonicalMembers(clean), { key: 'planId', value: idOf });
-  return { ...clean, planId: idOf(hashes.without), digest: hashes.with! };
+  return { ...clean, planId: idOf(hashes.without), digest: hashes.with };
 }
 
 /** True when `digest` matches the content: the file has not been edited since it was made. */

@@ -5,7 +5,14 @@
 import { describe, expect, it } from '@jest/globals';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
-import { GIVE_UP, canonicalJson, fastCanonicalJson } from '../../../src/plan/canonical.js';
+import { createHash } from 'node:crypto';
+import {
+  GIVE_UP,
+  canonicalJson,
+  canonicalMembers,
+  fastCanonicalJson,
+  sha256WithOneMemberMore,
+} from '../../../src/plan/canonical.js';
 
 /** What the package makes of a value: its text, or that it throws. */
 function byPackage(value: unknown): { text: string | undefined } | { throws: true } {
@@ -172,5 +179,28 @@ describe('canonical JSON fast path', () => {
     const cycle: Record<string, unknown> = { a: 1 };
     cycle.self = cycle;
     expect(() => canonicalJson(cycle)).toThrow('Circular');
+  });
+});
+
+describe('hashing an object with and without one member more', () => {
+  const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+  it('gives the hashes of both objects, the new member first, between, last, or alone', () => {
+    const bodies: Array<Record<string, unknown>> = [
+      {},
+      { b: 1 },
+      { a: [1, { z: 2, y: 'é' }], c: null },
+      { a: 1, b: [2, 3], c: 'x' },
+    ];
+    for (const body of bodies) {
+      for (const key of ['0', 'a0', 'bb', 'zz']) {
+        const hashes = sha256WithOneMemberMore(canonicalMembers(body), {
+          key,
+          value: (without) => without.slice(0, 8),
+        });
+        expect(hashes.without).toBe(sha256(canonicalize(body)!));
+        const withKey = { ...body, [key]: hashes.without.slice(0, 8) };
+        expect(hashes.with).toBe(sha256(canonicalize(withKey)!));
+      }
+    }
   });
 });
