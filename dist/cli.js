@@ -18068,36 +18068,21 @@ function canonicalMembers(value) {
   return members;
 }
 function sha256WithOneMemberMore(members, extra) {
-  if (extra && members.has(extra.key))
-    throw new Error(`canonical JSON: ${extra.key} is already a member`);
+  if (members.has(extra.key)) throw new Error(`canonical JSON: ${extra.key} is already a member`);
   const keys = [...members.keys()].sort(compareCodeUnits);
-  const hash2 = createHash2("sha256");
-  hash2.update("{");
-  let written = 0;
-  const member = (target, key, pieces) => {
-    target.update(`${written > 0 ? "," : ""}${canonicalJson(key)}:`);
-    for (const piece of pieces) target.update(piece, "utf8");
+  const after = keys.findIndex((key) => compareCodeUnits(key, extra.key) > 0);
+  const before = after < 0 ? keys.length : after;
+  const write = (hash3, key, pieces, first) => {
+    hash3.update(`${first ? "" : ","}${canonicalJson(key)}:`);
+    for (const piece of pieces) hash3.update(piece, "utf8");
   };
-  let k = 0;
-  for (; k < keys.length && !(extra && compareCodeUnits(keys[k], extra.key) > 0); k++) {
-    member(hash2, keys[k], members.get(keys[k]));
-    written += 1;
-  }
-  if (!extra) return { without: hash2.update("}").digest("hex"), with: null };
+  const hash2 = createHash2("sha256").update("{");
+  keys.slice(0, before).forEach((key, i) => write(hash2, key, members.get(key), i === 0));
   const withExtra = hash2.copy();
-  const writtenBefore = written;
-  for (let rest = k; rest < keys.length; rest++) {
-    member(hash2, keys[rest], members.get(keys[rest]));
-    written += 1;
-  }
+  keys.slice(before).forEach((key, i) => write(hash2, key, members.get(key), before + i === 0));
   const without = hash2.update("}").digest("hex");
-  written = writtenBefore;
-  member(withExtra, extra.key, [canonicalJson(extra.value(without))]);
-  written += 1;
-  for (let rest = k; rest < keys.length; rest++) {
-    member(withExtra, keys[rest], members.get(keys[rest]));
-    written += 1;
-  }
+  write(withExtra, extra.key, [canonicalJson(extra.value(without))], before === 0);
+  for (const key of keys.slice(before)) write(withExtra, key, members.get(key), false);
   return { without, with: withExtra.update("}").digest("hex") };
 }
 function compareCodeUnits(a, b) {
